@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` (run it) and `make test` (test it).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup translations serve bench clean
+
+demo: setup translations
+	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/instance/demo.sqlite3} $(VENV)/bin/ledger demo
+
+test: setup translations
+	./scripts/ensure-system-packages.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+translations: setup
+	$(VENV)/bin/pybabel compile -d ledger/translations
+
+serve: setup translations
+	$(VENV)/bin/gunicorn -w 4 -k gthread --threads 4 -b 127.0.0.1:8000 'ledger:create_app()'
+
+clean:
+	rm -rf $(VENV) instance/demo.sqlite3*

@@ -1,0 +1,116 @@
+"""Reading the kept balances: trial balances (one unit or a consolidated subtree) and fund positions.
+
+Cost is O(accounts × funds × months after the date), never O(lines): the current totals are read,
+and only movements dated after `as_of` (later months from the monthly table, the rest of as_of's
+month from its lines) are taken off.
+"""
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from ledger.accounts.models import Account, Balance, Entry, Fund, Line, MonthlyBalance
+from ledger.core.dates import next_month, vn_today
+from ledger.extensions import db
+from ledger.units.models import Unit
+from ledger.units.services import subtree_filter
+
+ELIMINATED = ("136", "336", "521", "621")
+# Other features add what a fund has promised but not paid yet (decided scholarships).
+commitment_sources: list[Callable[[Fund], int]] = []
+
+
+def scope_condition(unit: Unit, consolidated: bool, unit_col):
+    if not consolidated:
+        return unit_col == unit.id
+    return unit_col.in_(select(Unit.id).where(subtree_filter(unit.path)))
+
+
+def inside_condition(unit: Unit, consolidated: bool, cp_col):
+    """Rows to drop in consolidation: inter-unit lines whose other side is inside the subtree."""
+    if not consolidated:
+        return None
+    return and_(cp_col != 0, cp_col.in_(select(Unit.id).where(subtree_filter(unit.path))))
+
+
+def totals_as_of(unit: Unit, as_of: date, consolidated: bool) -> dict[tuple[int, int], list[int]]:
+    """(account_id, fund_id) → [debit_total, credit_total] as of the end of `as_of`."""
+    result: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for sign, rows in ((1, current_rows(unit, consolidated)),
+                       (-1, later_month_rows(unit, as_of, consolidated)),
+                       (-1, rest_of_month_rows(unit, as_of, consolidated))):
+        for account_id, fund_id, debit, credit in rows:
+            bucket = result[(account_id, fund_id)]
+            bucket[0] += sign * int(debit or 0)
+            bucket[1] += sign * int(credit or 0)
+    return {key: value for key, value in result.items() if value != [0, 0]}
+
+
+def _grouped(table, debit_col, credit_col, unit: Unit, consolidated: bool, *extra):
+    conditions = [scope_condition(unit, consolidated, table.unit_id), *extra]
+    eliminate = inside_condition(unit, consolidated, table.cp_unit_id)
+    if eliminate is not None:
+        conditions.append(~eliminate)
+    return db.session.execute(
+        select(table.account_id, table.fund_id, func.sum(debit_col), func.sum(credit_col))
+        .where(*conditions).group_by(table.account_id, table.fund_id)).all()
+
+
+def current_rows(unit, consolidated):
+    return _grouped(Balance, Balance.debit_total, Balance.credit_total, unit, consolidated)
+
+
+def later_month_rows(unit, as_of, consolidated):
+    return _grouped(MonthlyBalance, MonthlyBalance.debit, MonthlyBalance.credit, unit, consolidated,
+                    MonthlyBalance.month >= next_month(as_of))
+
+
+def rest_of_month_rows(unit, as_of, consolidated):
+    month_end = next_month(as_of) - timedelta(days=1)
+    if as_of >= month_end:
+        return []
+    conditions = [scope_condition(unit, consolidated, Entry.unit_id),
+                  Entry.dated_on > as_of, Entry.dated_on <= month_end]
+    if consolidated:
+        cp_inside = select(Unit.id).where(subtree_filter(unit.path))
+        conditions.append(or_(Line.counterparty_unit_id.is_(None), Line.counterparty_unit_id.not_in(cp_inside)))
+    return db.session.execute(
+        select(Line.account_id, Line.fund_id, func.sum(Line.debit), func.sum(Line.credit))
+        .join(Entry, Line.entry_id == Entry.id).where(*conditions)
+        .group_by(Line.account_id, Line.fund_id)).all()
+
+
+def trial_balance(unit: Unit, *, as_of: date | None = None, consolidated: bool = False) -> dict:
+    as_of = as_of or vn_today()
+    totals = totals_as_of(unit, as_of, consolidated)
+    accounts = dict(db.session.execute(select(Account.id, Account.code)).all())
+    funds = dict(db.session.execute(select(Fund.id, Fund.code)).all())
+    rows = sorted(({"account": accounts[a], "fund": funds[f], "debit_total": d, "credit_total": c,
+                    "balance": d - c} for (a, f), (d, c) in totals.items()),
+                  key=lambda row: (row["account"], row["fund"]))
+    return {"unit": unit.code, "as_of": as_of, "consolidated": consolidated, "rows": rows,
+            "totals": {"debit": sum(r["debit_total"] for r in rows), "credit": sum(r["credit_total"] for r in rows)}}
+
+
+def fund_position(fund: Fund, unit: Unit | None = None) -> dict:
+    """Net assets of the fund in one unit's books (the owner's by default), what is committed, what is free."""
+    unit = unit or fund.owner_unit
+    rows = db.session.execute(
+        select(Account.type, func.sum(Balance.debit_total - Balance.credit_total))
+        .join(Account, Balance.account_id == Account.id)
+        .where(Balance.unit_id == unit.id, Balance.fund_id == fund.id,
+               Account.type.in_(("asset", "liability")))
+        .group_by(Account.type)).all()
+    balance = sum(int(amount or 0) for _type, amount in rows)
+    committed = sum(source(fund) for source in commitment_sources)
+    return {"balance": balance, "committed": committed, "available": balance - committed}
+
+
+def money_balance(unit: Unit, fund: Fund, account_code: str) -> int:
+    """Debit minus credit of one account (with its sub-accounts) for a fund in a unit's books."""
+    amount = db.session.scalar(
+        select(func.sum(Balance.debit_total - Balance.credit_total))
+        .join(Account, Balance.account_id == Account.id)
+        .where(Balance.unit_id == unit.id, Balance.fund_id == fund.id, Account.code.like(account_code + "%")))
+    return int(amount or 0)

@@ -1,0 +1,188 @@
+"""Chart, funds, general entries, reversals and closing the books — all posting through posting.py."""
+import csv
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ledger.accounts import ledger
+from ledger.accounts.models import Account, ChainHead, Entry, Fund
+from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
+from ledger.core import audit
+from ledger.core.dates import vn_today
+from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.units.models import Unit
+from ledger.units.services import get_unit
+
+CHART_FILE = Path(__file__).parent / "data" / "chart.csv"
+
+
+def seed_chart() -> int:
+    """Insert the accounts of the template chart that are missing; safe to run again."""
+    have = set(db.session.scalars(select(Account.code)))
+    created = 0
+    with CHART_FILE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["code"] not in have:
+                db.session.add(Account(code=row["code"], name=row["name_vi"], name_en=row["name_en"],
+                                       type=row["type"], normal_side=row["normal_side"],
+                                       no_negative=row["no_negative"] == "1"))
+                created += 1
+    db.session.flush()
+    return created
+
+
+def get_account(code: str) -> Account:
+    account = db.session.scalar(select(Account).where(Account.code == code))
+    if account is None:
+        raise NotFound(_("Không có tài khoản %(code)s.", code=code))
+    return account
+
+
+def list_accounts():
+    return db.session.scalars(select(Account).order_by(Account.code)).all()
+
+
+def create_account(data: dict, *, by=None) -> Account:
+    """A sub-account takes its parent's type, side and no-negative flag."""
+    code = data["code"].strip()
+    if db.session.scalar(select(Account.id).where(Account.code == code)):
+        raise Duplicate(_("Tài khoản %(code)s đã có.", code=code), field="code")
+    parent = get_account(data["parent"])
+    if not code.startswith(parent.code):
+        raise ValidationFailed(field="code", message=_(
+            "Mã tài khoản con phải bắt đầu bằng mã tài khoản mẹ %(parent)s.", parent=parent.code))
+    account = Account(code=code, name=data["name"].strip(), name_en=data.get("name_en", ""), type=parent.type,
+                      normal_side=parent.normal_side, no_negative=parent.no_negative, parent=parent)
+    db.session.add(account)
+    db.session.flush()
+    audit.record("account.create", "account", code, by=by, after={"code": code, "name": account.name,
+                                                                  "parent": parent.code})
+    return account
+
+
+def get_fund(code: str) -> Fund:
+    fund = db.session.scalar(select(Fund).where(Fund.code == code))
+    if fund is None:
+        raise NotFound(_("Không có quỹ mã %(code)s.", code=code))
+    return fund
+
+
+def create_fund(data: dict, *, by=None) -> Fund:
+    code = data["code"].strip()
+    if db.session.scalar(select(Fund.id).where(Fund.code == code)):
+        raise Duplicate(_("Mã quỹ %(code)s đã có.", code=code), field="code")
+    owner = get_unit(data["owner_unit"])
+    income = get_fund(data["income_fund"]) if data.get("income_fund") else None
+    if data["kind"] == "endowment":
+        if income is None:
+            raise ValidationFailed(field="income_fund", message=_(
+                "Quỹ vốn gốc (endowment) phải có quỹ thu nhập nhận tiền lãi."))
+        if income.kind == "endowment" or not owner.is_within(income.owner_unit):
+            raise ValidationFailed(field="income_fund", message=_(
+                "Quỹ thu nhập phải là quỹ chi tiêu được, dùng được ở đơn vị sở hữu."))
+    fund = Fund(code=code, name=data["name"].strip(), owner_unit=owner, kind=data["kind"],
+                purpose=data.get("purpose") or "", is_pooled=bool(data.get("pooled")),
+                income_fund=income, regime=data.get("regime") or "association")
+    db.session.add(fund)
+    db.session.flush()
+    audit.record("fund.create", "fund", code, by=by, after=describe_fund(fund))
+    return fund
+
+
+def describe_fund(fund: Fund) -> dict:
+    return {"code": fund.code, "name": fund.name, "owner_unit": fund.owner_unit.code, "kind": fund.kind,
+            "purpose": fund.purpose, "pooled": fund.is_pooled,
+            "income_fund": fund.income_fund.code if fund.income_fund else None, "regime": fund.regime}
+
+
+def funds_usable_in(unit: Unit):
+    """Funds owned by the unit or any of its ancestors."""
+    owners = unit.ancestor_codes
+    return db.session.scalars(select(Fund).join(Unit, Fund.owner_unit_id == Unit.id)
+                              .where(Unit.code.in_(owners)).order_by(Unit.depth, Fund.code)).all()
+
+
+def record_entry(unit: Unit, data: dict, *, by=None) -> Entry:
+    """A general journal entry (bút toán, BT) typed by a treasurer."""
+    lines = [ledger.LineDraft(account=line["account"], fund=line["fund"], debit=line.get("debit") or 0,
+                              credit=line.get("credit") or 0, counterparty=line.get("counterparty"))
+             for line in data["lines"]]
+    draft = EntryDraft(unit=unit, dated_on=data["date"], memo=data.get("memo") or "", lines=lines)
+    tx = post_transaction(TransactionDraft([draft], kind="entry", memo=draft.memo), by=by)
+    return tx.entries[0]
+
+
+def get_entry(entry_id) -> Entry:
+    entry = db.session.get(Entry, entry_id) if str(entry_id).isdigit() else None
+    if entry is None:
+        raise NotFound(_("Không có bút toán %(id)s.", id=entry_id))
+    return entry
+
+
+def reverse_entry(entry: Entry, *, on: date, reason: str, by=None) -> Entry:
+    """Mirror every entry of the transaction (both books of an inter-unit posting) and link each back."""
+    siblings = entry.transaction.entries
+    for sibling in siblings:
+        if sibling.reverses_id is not None:
+            raise InvalidState(_("Không thể đảo một bút toán đảo."))
+        if sibling.reversed_by is not None:
+            raise InvalidState(_("Bút toán %(number)s đã được đảo.", number=sibling.number))
+    if not reason or not reason.strip():
+        raise ValidationFailed(field="reason", message=_("Cần ghi lý do đảo bút toán."))
+    drafts = [EntryDraft(unit=s.unit, dated_on=on, reverses=s, memo=_("Đảo %(number)s: %(reason)s",
+                                                                     number=s.number, reason=reason.strip()),
+                         lines=[mirrored(line) for line in s.lines]) for s in siblings]
+    tx = post_transaction(TransactionDraft(drafts, kind="reversal", memo=reason.strip()), by=by)
+    audit.record("entry.reverse", "entry", entry.id, by=by, after={"reason": reason.strip(), "transaction": tx.id})
+    return next(e for e in tx.entries if e.reverses_id == entry.id)
+
+
+def mirrored(line) -> ledger.LineDraft:
+    return ledger.LineDraft(account=line.account.code, fund=line.fund.code, debit=line.credit, credit=line.debit,
+                            counterparty_unit=line.counterparty_unit.code if line.counterparty_unit else None,
+                            counterparty=line.counterparty)
+
+
+def close_books(unit: Unit, through: date, *, by=None) -> Unit:
+    """Khóa sổ: no entry dated on or before `through` can be posted; the date only moves forward."""
+    lock_units([unit.id])  # serialise with postings to this unit
+    current = db.session.scalar(select(Unit.closed_through).where(Unit.id == unit.id))
+    if through > vn_today():
+        raise InvalidState(_("Không thể khóa sổ đến một ngày trong tương lai (%(date)s).",
+                             date=through.strftime("%d/%m/%Y")), field="through")
+    if current is not None and through < current:
+        raise InvalidState(_("Sổ đã khóa đến %(current)s; ngày khóa sổ không được lùi lại.",
+                             current=current.strftime("%d/%m/%Y")), field="through")
+    unit.closed_through = through
+    db.session.flush()
+    audit.record("books.close", "unit", unit.code, by=by,
+                 before={"closed_through": current.isoformat() if current else None},
+                 after={"closed_through": through.isoformat()})
+    return unit
+
+
+def list_entries(unit: Unit, *, date_from=None, date_to=None, account=None, fund=None, limit=50, offset=0):
+    from ledger.accounts.models import Line
+
+    stmt = select(Entry).where(Entry.unit_id == unit.id)
+    if date_from:
+        stmt = stmt.where(Entry.dated_on >= date_from)
+    if date_to:
+        stmt = stmt.where(Entry.dated_on <= date_to)
+    if account or fund:
+        lines = select(Line.entry_id)
+        if account:
+            lines = lines.where(Line.account_id == get_account(account).id)
+        if fund:
+            lines = lines.where(Line.fund_id == get_fund(fund).id)
+        stmt = stmt.where(Entry.id.in_(lines))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(stmt.order_by(Entry.dated_on.desc(), Entry.id.desc()).limit(limit).offset(offset)).all()
+    return items, total
+
+
+def chain_head(unit: Unit) -> ChainHead | None:
+    return db.session.get(ChainHead, unit.id)

@@ -1,0 +1,62 @@
+"""The `ledger` command: a Flask CLI group; each feature adds its own commands."""
+import os
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from ledger import create_app
+from ledger.core.errors import LedgerError
+
+
+class LedgerGroup(FlaskGroup):
+    """Domain errors end a command with their Vietnamese message, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            raise click.ClickException(exc.detail) from None
+
+
+def make_app(*_args, **_kwargs):
+    return create_app()
+
+
+cli = LedgerGroup(create_app=make_app, help="Sổ sách Quỹ khuyến học, khuyến tài.")
+
+
+def main():
+    os.environ.setdefault("FLASK_RUN_PORT", "5000")
+    cli.main(prog_name="ledger")
+
+
+@cli.command("init")
+@click.option("--admin-username", required=True)
+@click.option("--admin-password", required=True)
+@click.option("--admin-name", default="Quản trị hệ thống")
+@with_appcontext
+def init_command(admin_username, admin_password, admin_name):
+    """Empty database → schema, chart of accounts, first admin. Safe to run twice."""
+    from ledger.setup import initialise
+
+    created = initialise(admin_username, admin_password, admin_name)
+    click.echo("Đã khởi tạo cơ sở dữ liệu." if created else "Cơ sở dữ liệu đã sẵn sàng; không tạo lại.")
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-serve", is_flag=True, help="Chỉ nạp dữ liệu mẫu, không chạy máy chủ.")
+@with_appcontext
+def demo_command(host, port, no_serve):
+    """A ready database with realistic demo data, then serve it."""
+    from flask import current_app
+
+    from ledger.demo import load_demo
+
+    summary = load_demo()
+    click.echo(summary)
+    if not no_serve:
+        click.echo(f"Mở http://{host}:{port}/  —  đăng nhập: admin / khuyenhoc2026 (xem README)")
+        current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+

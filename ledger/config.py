@@ -1,0 +1,43 @@
+"""Settings: defaults, overridden by LEDGER_* environment variables, then by create_app(config).
+
+SQLite in the instance folder is the embedded default; PostgreSQL comes by URL.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def secret_key(instance_path: str) -> str:
+    """LEDGER_SECRET_KEY, else a key generated once into the instance folder."""
+    if os.environ.get("LEDGER_SECRET_KEY"):
+        return os.environ["LEDGER_SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: str) -> dict:
+    default_db = "sqlite:///" + str(Path(instance_path) / "ledger.sqlite3")
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("LEDGER_DATABASE_URL", default_db),
+        "SECRET_KEY": secret_key(instance_path),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("LEDGER_LOCALE", "vi"),
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LEDGER_TOKEN_DAYS": int(os.environ.get("LEDGER_TOKEN_DAYS", "30")),
+        "LEDGER_PUBLIC_BASE_URL": os.environ.get("LEDGER_PUBLIC_BASE_URL", ""),
+        "API_TITLE": "Quỹ khuyến học — API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,91 @@
+"""Who may do what where: one table of actions × roles, used by the API, pages and CLI alike.
+
+A role granted on a unit holds on that unit and its whole subtree.
+"""
+from flask import g, has_request_context
+from sqlalchemy import literal, or_, select
+
+from ledger.core.errors import Forbidden, Unauthorized
+
+ALL_ROLES = frozenset({"admin", "treasurer", "approver", "reviewer", "auditor", "viewer"})
+ACTIONS: dict[str, frozenset[str]] = {
+    "read": ALL_ROLES,
+    "post": frozenset({"admin", "treasurer"}),           # receipts, entries, dues, remittances
+    "approve": frozenset({"admin", "approver"}),         # disbursements, decisions, publishing
+    "close": frozenset({"admin", "treasurer"}),          # khóa sổ
+    "setup": frozenset({"admin", "treasurer"}),          # funds, campaigns, programs, members
+    "nominate": frozenset({"admin", "treasurer", "approver"}),
+    "review": frozenset({"admin", "reviewer"}),
+    "manage": frozenset({"admin"}),                      # units, users, roles, chart
+}
+
+
+def roles_at(user, unit) -> frozenset[str]:
+    """Roles the user holds on this unit through a grant on it or an ancestor (cached per request)."""
+    if user is None or unit is None:
+        return frozenset()
+    cache = g.setdefault("_roles_cache", {}) if has_request_context() else {}
+    key = (user.id, unit.path)
+    if key not in cache:
+        cache[key] = frozenset(_query_roles(user, unit.path))
+    return cache[key]
+
+
+def _query_roles(user, path: str):
+    from ledger.auth.models import RoleGrant
+    from ledger.extensions import db
+    from ledger.units.models import Unit
+
+    # A grant applies when its unit's path is a prefix of the target path.
+    stmt = (select(RoleGrant.role).join(Unit, RoleGrant.unit_id == Unit.id)
+            .where(RoleGrant.user_id == user.id)
+            .where(or_(Unit.path == path, literal(path).like(Unit.path + "/%"))))
+    return db.session.scalars(stmt)
+
+
+def allowed(user, action: str, unit) -> bool:
+    return bool(roles_at(user, unit) & ACTIONS[action])
+
+
+def require(user, action: str, unit) -> None:
+    if user is None:
+        raise Unauthorized()
+    if not allowed(user, action, unit):
+        raise Forbidden()
+
+
+def is_admin_anywhere(user) -> bool:
+    from ledger.auth.models import RoleGrant
+    from ledger.extensions import db
+
+    return user is not None and db.session.scalar(
+        select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.role == "admin").limit(1)) is not None
+
+
+def require_admin_anywhere(user) -> None:
+    if user is None:
+        raise Unauthorized()
+    if not is_admin_anywhere(user):
+        raise Forbidden()
+
+
+def require_root_admin(user) -> None:
+    """Changes to what every unit shares (the chart of accounts) need admin at the root."""
+    from ledger.units.services import ensure_root
+
+    require(user, "manage", ensure_root())
+
+
+def visible_roots(user):
+    """The units at the top of what the user may read (grant units, without nested duplicates)."""
+    from ledger.auth.models import RoleGrant
+    from ledger.extensions import db
+    from ledger.units.models import Unit
+
+    units = db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
+                               .where(RoleGrant.user_id == user.id).order_by(Unit.path)).unique().all()
+    roots: list = []
+    for unit in units:
+        if not any(unit.is_within(top) for top in roots):
+            roots.append(unit)
+    return roots

@@ -1,0 +1,143 @@
+"""The edge of the app: errors as problem+json under /api/ and as pages elsewhere, template filters.
+
+flask-smorest registers an app-wide HTTPException handler; ours replaces it so HTML pages keep
+their own error pages and the API keeps the contract's problem+json.
+"""
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ledger.core import money
+from ledger.core.errors import LedgerError
+from ledger.core.i18n import _l
+from ledger.core.schemas import localize_message
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: _l("Yêu cầu sai định dạng"),
+    401: _l("Chưa xác thực"),
+    403: _l("Không có quyền"),
+    404: _l("Không tìm thấy"),
+    405: _l("Phương thức không được hỗ trợ"),
+    409: _l("Xung đột"),
+    413: _l("Tệp quá lớn"),
+    415: _l("Kiểu dữ liệu không được hỗ trợ"),
+    422: _l("Không thể xử lý"),
+    429: _l("Quá nhiều yêu cầu"),
+    500: _l("Lỗi hệ thống"),
+    503: _l("Hệ thống đang bận"),
+}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+         422: "validation", 429: "too_many_requests", 500: "internal", 503: "busy"}
+DETAILS = {
+    400: _l("Dữ liệu gửi lên không đọc được (JSON hỏng hoặc sai kiểu)."),
+    401: _l("Cần đăng nhập (thiếu hoặc sai mã truy cập)."),
+    403: _l("Bạn không có quyền thực hiện việc này."),
+    404: _l("Không tìm thấy địa chỉ hoặc đối tượng này."),
+    405: _l("Địa chỉ này không nhận phương thức đó."),
+    409: _l("Dữ liệu xung đột với dữ liệu đã có."),
+    413: _l("Tệp gửi lên quá lớn."),
+    415: _l("Cần gửi dữ liệu JSON."),
+    422: _l("Dữ liệu không hợp lệ, xin kiểm tra các trường được đánh dấu."),
+    500: _l("Đã có lỗi hệ thống; không có gì được ghi."),
+    503: _l("Hệ thống đang bận, xin thử lại sau giây lát."),
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, code: str | None = None, errors: dict | None = None):
+    body = {"status": status, "title": str(TITLES.get(status, "")), "detail": detail,
+            "code": code or CODES.get(status, "error")}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def error_page(status: int, detail: str):
+    return render_template("error.html", status=status, title=TITLES.get(status, ""),
+                           detail=detail), status
+
+
+def respond_error(status: int, detail: str, code: str | None = None, errors: dict | None = None):
+    if is_api_request():
+        return problem(status, detail, code, errors)
+    return error_page(status, detail)
+
+
+def field_errors(exc: HTTPException) -> dict | None:
+    """webargs puts marshmallow messages under data['messages'][location]; flatten locations."""
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if not messages:
+        return None
+    flat: dict = {}
+    for location_messages in messages.values():
+        if isinstance(location_messages, dict):
+            flat.update(location_messages)
+    return translate_messages(flat or messages)
+
+
+def translate_messages(messages):
+    if isinstance(messages, dict):
+        return {key: translate_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_messages(item) for item in messages]
+    return localize_message(str(messages)) if isinstance(messages, str) else messages
+
+
+def handle_http_exception(exc: HTTPException):
+    status = exc.code or 500
+    errors = field_errors(exc)
+    detail = str(DETAILS.get(status, exc.description or ""))
+    return respond_error(status, detail, errors=errors)
+
+
+def handle_ledger_error(exc: LedgerError):
+    return respond_error(exc.status, exc.detail, exc.code, translate_messages(exc.errors))
+
+
+def handle_integrity_error(exc: IntegrityError):
+    from ledger.extensions import db
+    db.session.rollback()
+    log.warning("integrity error turned into 409: %s", exc.orig)
+    return respond_error(409, str(DETAILS[409]), "conflict")
+
+
+def handle_operational_error(exc: OperationalError):
+    from ledger.extensions import db
+    db.session.rollback()
+    log.warning("database busy: %s", exc.orig)
+    return respond_error(503, str(DETAILS[503]), "busy")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(LedgerError, handle_ledger_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_operational_error)
+    app.jinja_env.filters["vnd"] = money.format_vnd
+    app.jinja_env.filters["vnd_short"] = money.format_vnd_short
+    app.jinja_env.filters["number"] = money.format_number
+    app.jinja_env.filters["words"] = money.in_words
+    app.jinja_env.filters["vi_date"] = vi_date
+    app.jinja_env.globals["current_user"] = lambda: g.get("user")
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def vi_date(value) -> str:
+    """dd/mm/yyyy, the way Vietnamese documents write dates."""
+    return value.strftime("%d/%m/%Y") if value else ""

@@ -1,0 +1,22 @@
+"""`ledger init`: migrations to head, the chart, the root unit and the first admin."""
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from ledger.accounts.services import seed_chart
+from ledger.auth import services as auth
+from ledger.auth.models import User
+from ledger.extensions import db
+from ledger.units.services import ensure_root
+
+
+def initialise(admin_username: str, admin_password: str, admin_name: str = "Quản trị hệ thống") -> bool:
+    """Returns False when everything was already there."""
+    upgrade()
+    created = seed_chart() > 0
+    root = ensure_root()
+    if db.session.scalar(select(User.id).where(User.username == admin_username)) is None:
+        admin = auth.create_user({"username": admin_username, "password": admin_password, "full_name": admin_name})
+        auth.grant_role(admin, root, "admin", by=admin)
+        created = True
+    db.session.commit()
+    return created

@@ -1,0 +1,27 @@
+"""`ledger units …` commands."""
+import click
+from flask.cli import AppGroup
+
+from ledger.extensions import db
+from ledger.units import divisions
+
+units_cli = AppGroup("units", help="Cây đơn vị Hội.")
+
+
+@units_cli.command("import-divisions")
+@click.option("--province", "province_names", multiple=True,
+              help="Tên tỉnh/thành phố (2025), ví dụ \"Sơn La\"; lặp lại cho nhiều tỉnh.")
+@click.option("--all", "import_all", is_flag=True, help="Cả 34 tỉnh/thành phố và 3.321 xã/phường.")
+def import_divisions(province_names, import_all):
+    """Create provinces and their communes from the 2025 administrative divisions."""
+    from vietnam_provinces import Province
+
+    if import_all:
+        province_names = [p.name for p in Province.iter_all()]
+    if not province_names:
+        raise click.UsageError("Cần --province TÊN hoặc --all.")
+    for name in province_names:
+        with click.progressbar(length=divisions.ward_count(name), label=name) as bar:
+            unit, created = divisions.import_province(name, progress=bar.update)
+        db.session.commit()
+        click.echo(f"{unit.code} {unit.name}: {created} đơn vị mới")

@@ -1,0 +1,37 @@
+from marshmallow import fields, validate
+
+from ledger.core.schemas import PageQuery, Schema, list_schema
+from ledger.units.models import LEVELS
+
+
+class UnitIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 40))
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    parent = fields.String(load_default=None, allow_none=True)
+    population = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, 10**9))
+
+
+class UnitOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    parent = fields.Function(lambda unit: unit.parent.code if unit.parent else None)
+    path = fields.String()
+    status = fields.String()
+    merged_into = fields.Function(lambda unit: unit.merged_into.code if unit.merged_into else None)
+    merged_on = fields.Date()
+    closed_through = fields.Date()
+    population = fields.Integer()
+
+
+class UnitQuery(PageQuery):
+    parent = fields.String()
+    q = fields.String()
+
+
+class MoveIn(Schema):
+    parent = fields.String(required=True)
+
+
+UnitList = list_schema(UnitOut, "UnitList")

@@ -1,0 +1,129 @@
+"""Creating, finding and re-parenting units; importing the 2025 administrative divisions."""
+import re
+import unicodedata
+
+from sqlalchemy import String, false, func, literal, or_, select, update
+
+from ledger.core import audit
+from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.units.models import LEVELS, Unit
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+ROOT_CODE, ROOT_NAME = "VN", "Hội Khuyến học Việt Nam"
+# A unit may sit directly under any unit of a higher level (districts are optional since 2025).
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+def get_unit(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFound(_("Không có đơn vị mã %(code)s.", code=code))
+    return unit
+
+
+def subtree_filter(path: str):
+    """The path-index condition for a unit and everything below it."""
+    return or_(Unit.path == path, Unit.path.like(path + "/%"))
+
+
+def subtree_ids(unit: Unit):
+    return select(Unit.id).where(subtree_filter(unit.path))
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    """Root first, the unit itself last."""
+    codes = unit.ancestor_codes
+    found = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(codes)))}
+    return [found[code] for code in codes]
+
+
+def list_units(*, parent: str | None = None, query: str | None = None, within: list[str] | None = None,
+               limit=50, offset=0):
+    """Units, optionally children of `parent`, matching `query`, inside the subtrees at `within` paths."""
+    stmt = select(Unit)
+    if within is not None:
+        stmt = stmt.where(or_(false(), *(subtree_filter(path) for path in within)))
+    if parent:
+        stmt = stmt.where(Unit.parent_id == get_unit(parent).id)
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(or_(Unit.name.ilike(like), Unit.code.ilike(like)))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(stmt.order_by(Unit.path).limit(limit).offset(offset)).all()
+    return items, total
+
+
+def create_unit(data: dict, *, by=None) -> Unit:
+    code = data["code"].strip()
+    if not CODE_PATTERN.match(code):
+        raise ValidationFailed(field="code", message=_(
+            "Mã đơn vị chỉ gồm chữ không dấu, số, '-', '_' hoặc '.', tối đa 40 ký tự."))
+    if db.session.scalar(select(Unit.id).where(Unit.code == code)):
+        raise Duplicate(_("Mã đơn vị %(code)s đã có.", code=code), field="code")
+    parent = get_unit(data["parent"]) if data.get("parent") else None
+    check_level_under(data["level"], parent)
+    unit = Unit(code=code, name=data["name"].strip(), level=data["level"], parent=parent,
+                path=f"{parent.path}/{code}" if parent else code,
+                depth=parent.depth + 1 if parent else 0,
+                division_code=data.get("division_code"), population=data.get("population"))
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("unit.create", "unit", code, by=by, after=describe(unit))
+    return unit
+
+
+def check_level_under(level: str, parent: Unit | None) -> None:
+    if parent is None:
+        if level != "central" and db.session.scalar(select(func.count(Unit.id))):
+            raise ValidationFailed(field="parent", message=_("Chỉ đơn vị cấp Trung ương được không có đơn vị cấp trên."))
+        return
+    if LEVEL_RANK[level] <= LEVEL_RANK[parent.level] and not (level == parent.level == "branch"):
+        raise ValidationFailed(field="level", message=_(
+            "Đơn vị cấp %(level)s không thể trực thuộc đơn vị cấp %(parent)s.",
+            level=level_label(level), parent=level_label(parent.level)))
+    if parent.status != "active":
+        raise InvalidState(_("Đơn vị %(code)s đã sáp nhập, không nhận đơn vị con mới.", code=parent.code))
+
+
+def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
+    """Re-parent a unit; every path in its subtree follows in one statement."""
+    parent = get_unit(new_parent_code)
+    if parent.is_within(unit):
+        raise InvalidState(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó."))
+    check_level_under(unit.level, parent)
+    before = describe(unit)
+    old_path, new_path = unit.path, f"{parent.path}/{unit.code}"
+    depth_shift = parent.depth + 1 - unit.depth
+    db.session.execute(
+        update(Unit).where(subtree_filter(old_path))
+        .values(path=literal(new_path, String) + func.substr(Unit.path, len(old_path) + 1),
+                depth=Unit.depth + depth_shift)
+        .execution_options(synchronize_session=False))
+    unit.parent_id = parent.id
+    db.session.flush()
+    db.session.expire_all()
+    audit.record("unit.move", "unit", unit.code, by=by, before=before, after=describe(unit))
+    return unit
+
+
+def describe(unit: Unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "level": unit.level,
+            "parent": unit.parent.code if unit.parent else None, "path": unit.path}
+
+
+def level_label(level: str) -> str:
+    return {"central": _("Trung ương"), "province": _("Tỉnh/Thành phố"), "district": _("Huyện"),
+            "commune": _("Xã/Phường"), "branch": _("Chi hội")}[level]
+
+
+def ensure_root(*, by=None) -> Unit:
+    root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    return root or create_unit({"code": ROOT_CODE, "name": ROOT_NAME, "level": "central"}, by=by)
+
+
+def ascii_initials(name: str) -> str:
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn")
+    return "".join(word[0] for word in plain.split()).upper()
