@@ -1,6 +1,9 @@
 """The books: chart, funds, posting, balances."""
 
 
+from ledger.accounts import campaign_models, member_models, models, treasury_models  # noqa: F401  (tables)
+
+
 def init_app(app):
     from ledger.accounts.api import accounts_api
     from ledger.accounts.cli import register_commands

@@ -55,6 +55,11 @@ class Fund(Base):
     is_pooled: Mapped[bool] = mapped_column(default=False)
     income_fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id"))
     regime: Mapped[str] = mapped_column(String(14), default="association")
+    # Where donors transfer to, and the code their transfer memo carries so it matches itself.
+    memo_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    bank_bin: Mapped[str | None] = mapped_column(String(8))
+    bank_account: Mapped[str | None] = mapped_column(String(30))
+    bank_account_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner_unit: Mapped[Unit] = relationship()
