@@ -206,3 +206,16 @@ def api_as(app, client, make_user):
 @pytest.fixture
 def anonymous_api(client):
     return ApiClient(client)
+
+
+@pytest.fixture
+def page_as(app, make_user):
+    """page_as(("SL", "treasurer")) → a test client signed in through the login form as a new user."""
+    def make(*roles, username=None):
+        user = make_user(username, roles=roles)
+        client = app.test_client()
+        response = client.post("/login", data={"username": user.username, "password": "mat-khau-dai"})
+        assert response.status_code == 302, response.text
+        client.user = user
+        return client
+    return make

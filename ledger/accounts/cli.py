@@ -1,10 +1,13 @@
-"""`ledger check` and `ledger trial-balance`."""
+"""`ledger check`, `ledger trial-balance` and `ledger import-journal`."""
 import csv
 import sys
+from pathlib import Path
 
 import click
 
-from ledger.accounts import balances, verify
+from ledger.accounts import balances, importer, verify
+from ledger.core.errors import LedgerError
+from ledger.extensions import db
 from ledger.units.services import get_unit
 
 
@@ -50,6 +53,51 @@ def trial_balance_command(unit_code, consolidated, as_of, fmt):
     click.echo(f"{'Cộng':<24}{totals['debit']:>20,}{totals['credit']:>20,}".replace(",", "."))
 
 
+@click.command("import-journal")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
+              help="Số bút toán mỗi lô ghi sổ (cả tệp vẫn trong một giao dịch cơ sở dữ liệu).")
+def import_journal_command(path, batch_size):
+    """Import a journal bundle (journal CSV; units.csv, accounts.csv, funds.csv beside it): all or nothing."""
+    try:
+        plan = importer.check_journal(path)
+        click.echo(f"Đã kiểm tra {path.name}: {plan.entries} bút toán, {plan.lines} dòng, không có lỗi.")
+        with Progress(plan.entries, "Ghi sổ") as advance:
+            importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
+        db.session.commit()
+    except LedgerError as exc:
+        db.session.rollback()
+        click.echo(f"Không nhập gì từ {path.name}:", err=True)
+        click.echo(exc.detail, err=True)
+        sys.exit(1)
+    click.echo(f"Đã nhập {plan.entries} bút toán, {plan.lines} dòng; "
+               f"tạo mới {len(plan.new_units)} đơn vị, {len(plan.new_accounts)} tài khoản, {len(plan.new_funds)} quỹ.")
+
+
+class Progress:
+    """A click progress bar on a terminal; elsewhere (logs, pipes) one line per step."""
+
+    def __init__(self, total: int, label: str):
+        self.total, self.label, self.done = total, label, 0
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr) if sys.stderr.isatty() else None
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self.advance
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.bar:
+            self.bar.update(count)
+        else:
+            click.echo(f"{self.label}: {self.done}/{self.total}", err=True)
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+
 def register_commands(app):
-    for command in (check_command, trial_balance_command):
+    for command in (check_command, trial_balance_command, import_journal_command):
         app.cli.add_command(command)

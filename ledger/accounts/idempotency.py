@@ -8,9 +8,10 @@ import functools
 import hashlib
 import json
 import logging
+import secrets
 import time
 
-from flask import Response, g, request
+from flask import Response, g, make_response, redirect, request
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
@@ -34,16 +35,16 @@ def request_fingerprint() -> str:
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + body).hexdigest()
 
 
-def claim(key: str, fingerprint: str) -> Response | None:
-    """Reserve the key, or return the stored response of the first request that used it."""
+def claim(key: str, fingerprint: str, mismatch_message=None) -> IdempotencyRecord | None:
+    """Reserve the key, or return the record of the first request that used it."""
     stmt = dialect_insert(IdempotencyRecord).values(key=key, request_hash=fingerprint,
                                                     user_id=getattr(g.get("user"), "id", None))
     if db.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]).returning(IdempotencyRecord.key)).first():
         return None
     record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key))
     if record.request_hash != fingerprint:
-        raise IdempotencyMismatch()
-    return replay(record)
+        raise IdempotencyMismatch(mismatch_message)
+    return record
 
 
 def replay(record: IdempotencyRecord) -> Response:
@@ -53,9 +54,9 @@ def replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def store(key: str, response: Response) -> None:
+def store(key: str, status_code: int, body) -> None:
     db.session.execute(IdempotencyRecord.__table__.update().where(IdempotencyRecord.key == key)
-                       .values(status_code=response.status_code, response=response.get_json()))
+                       .values(status_code=status_code, response=body))
 
 
 def money_post(view):
@@ -65,16 +66,21 @@ def money_post(view):
         key = request.headers.get("Idempotency-Key")
         if key is not None and not (0 < len(key.strip()) <= 200):
             raise ValidationFailed(_("Idempotency-Key phải có từ 1 đến 200 ký tự."), field="Idempotency-Key")
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return run_once(view, key, args, kwargs)
-            except DBAPIError as exc:
-                db.session.rollback()
-                if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
-                    raise
-                log.info("retrying %s after %s (attempt %s)", request.path, exc.orig.sqlstate, attempt)
-                time.sleep(0.01 * 2 ** attempt)
+        return retrying(lambda: run_once(view, key, args, kwargs))
     return wrapper
+
+
+def retrying(unit_of_work):
+    """Run the unit of work again (from a clean session) when the database reports a deadlock."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return unit_of_work()
+        except DBAPIError as exc:
+            db.session.rollback()
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
+                raise
+            log.info("retrying %s after %s (attempt %s)", request.path, exc.orig.sqlstate, attempt)
+            time.sleep(0.01 * 2 ** attempt)
 
 
 def run_once(view, key, args, kwargs):
@@ -83,10 +89,63 @@ def run_once(view, key, args, kwargs):
             stored = claim(key, request_fingerprint())
             if stored is not None:
                 db.session.rollback()
-                return stored
+                return replay(stored)
         response = view(*args, **kwargs)
         if key is not None and response.status_code < 400:
-            store(key, response)
+            store(key, response.status_code, response.get_json())
+        db.session.commit()
+        return response
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# ---- HTML forms that move money -----------------------------------------------------------------
+FORM_FIELD = "idempotency_key"
+
+
+def form_token() -> str:
+    """A fresh key for a money form's hidden field; render it once per form shown."""
+    return "form-" + secrets.token_urlsafe(18)
+
+
+def form_fingerprint() -> str:
+    """The parsed form (CSRF has already read the body), less the CSRF token that changes nothing."""
+    fields = sorted((name, value) for name, value in request.form.items(multi=True) if name != "csrf_token")
+    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(b"FORM " + request.path.encode() + b"\n" + body).hexdigest()
+
+
+def form_post(view):
+    """Money forms on pages: the hidden `idempotency_key` field plays the Idempotency-Key header.
+
+    The view returns a redirect on success: it is stored, and a repeat (double click, resent form)
+    gets the same redirect and posts nothing. A page with status >= 400 (a business error shown in
+    the form) is rolled back with the key, so the corrected form can be sent with the same key.
+    """
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.form.get(FORM_FIELD, "").strip()
+        if not 0 < len(key) <= 200:
+            raise ValidationFailed(_("Biểu mẫu thiếu mã chống gửi trùng; xin tải lại trang rồi nhập lại."),
+                                   field=FORM_FIELD)
+        return retrying(lambda: run_form_once(view, key, args, kwargs))
+    return wrapper
+
+
+def run_form_once(view, key, args, kwargs):
+    try:
+        stored = claim(key, form_fingerprint(), _("Biểu mẫu này đã được gửi với nội dung khác; "
+                                                   "xin mở lại trang để nhập một chứng từ mới."))
+        if stored is not None:
+            location = stored.response["location"]
+            db.session.rollback()
+            return redirect(location, 303)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        store(key, 303, {"location": response.location})
         db.session.commit()
         return response
     except Exception:

@@ -9,13 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ledger.accounts import ledger
+from ledger.accounts import bulk, ledger
 from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Fund, Line, MonthlyBalance,
                                     Transaction, VoucherCounter)
-from ledger.core import audit, money
+from ledger.core import money
+from ledger.core.audit import AuditEvent
 from ledger.core.dates import month_start
 from ledger.core.db import is_postgres, utcnow
 from ledger.core.errors import (EndowmentPrincipal, InsufficientFunds, InvalidState, PeriodClosed,
@@ -24,7 +25,11 @@ from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
 
-LINES_PER_STATEMENT = 900  # whole entries per INSERT: the PostgreSQL balance trigger sees complete entries
+LINE_COLUMNS = ("entry_id", "account_id", "fund_id", "debit", "credit", "counterparty_unit_id", "counterparty")
+BALANCE_KEYS = ("unit_id", "account_id", "fund_id", "cp_unit_id")
+ENTRY_COLUMNS = ("id", "transaction_id", "unit_id", "voucher_type", "fiscal_year", "seq", "number", "dated_on", "memo",
+                 "reverses_id", "chain_index", "prev_hash", "hash", "posted_at", "posted_by_id")
+AUDIT_COLUMNS = ("at", "user_id", "action", "object_type", "object_id", "after")
 
 
 @dataclass
@@ -50,6 +55,8 @@ class _Resolved:
     accounts: dict[str, Account] = field(default_factory=dict)
     funds: dict[str, Fund] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)  # ("account"|"fund"|"unit", code) → id
+    usable: set[tuple[Unit, str]] = field(default_factory=set)  # (unit, fund code) pairs already checked
 
 
 def post_transaction(draft: TransactionDraft, *, by=None) -> Transaction:
@@ -67,23 +74,28 @@ def post_batch(drafts: list[TransactionDraft], *, by=None) -> list[int]:
     unit_ids = sorted({entry.unit.id for entry in entries})
     heads = lock_units(unit_ids)
     check_open_periods(entries, unit_ids)
-    keyed = [[line_key(entry, line, resolved) for line in entry.lines] for entry in entries]
+    keyed = [line_keys(entry, resolved) for entry in entries]
     check_no_negative(entries, keyed, unit_ids, resolved)
     numbers = assign_numbers(entries)
     transaction_ids = insert_transactions(drafts, by)
-    entry_rows = chain_entries(entries, numbers, heads, by)
-    for row, draft_index in zip(entry_rows, entry_transaction_indexes(drafts)):
-        row["transaction_id"] = transaction_ids[draft_index]
-    entry_ids = db.session.execute(
-        insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entry_rows).scalars().all()
+    entry_ids = bulk.new_ids(Entry.__table__, len(entries))
+    bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, chain_entries(
+        entries, numbers, heads, by, entry_ids, [transaction_ids[i] for i in entry_transaction_indexes(drafts)]))
     insert_lines(entries, keyed, entry_ids)
     add_to_balances(entries, keyed)
     save_heads(heads)
-    for tx_id, draft in zip(transaction_ids, drafts):
-        audit.record("transaction.post", "transaction", tx_id, by=by,
-                     after={"kind": draft.kind, "entries": [e.unit.code for e in draft.entries]})
+    record_posted(drafts, transaction_ids, by)
     db.session.flush()
     return transaction_ids
+
+
+def record_posted(drafts, transaction_ids, by) -> None:
+    """One audit row per transaction (Invariant 11), written like audit.record would, in one statement."""
+    at, user_id = utcnow(), getattr(by, "id", None)
+    bulk.insert_rows(AuditEvent.__table__, AUDIT_COLUMNS, [
+        (at, user_id, "transaction.post", "transaction", str(tx_id),
+         {"kind": draft.kind, "entries": [e.unit.code for e in draft.entries]})
+        for tx_id, draft in zip(transaction_ids, drafts)])
 
 
 def entry_transaction_indexes(drafts):
@@ -103,6 +115,8 @@ def resolve_codes(entries: list[EntryDraft]) -> _Resolved:
         missing = sorted(codes - found.keys())
         if missing:
             raise ValidationFailed(field=kind, message=_("Không có mã %(codes)s.", codes=", ".join(missing)))
+    for kind, found in (("account", resolved.accounts), ("fund", resolved.funds), ("unit", resolved.units)):
+        resolved.ids.update(((kind, code), row.id) for code, row in found.items())
     return resolved
 
 
@@ -124,10 +138,12 @@ def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
         raise InvalidState(_("Đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=entry.unit.code))
     for line in entry.lines:
         fund, account = resolved.funds[line.fund], resolved.accounts[line.account]
-        if not entry.unit.is_within(fund.owner_unit):
-            raise ValidationFailed(field="fund", message=_(
-                "Quỹ %(fund)s thuộc %(owner)s, không dùng được trong sổ của %(unit)s.",
-                fund=fund.code, owner=fund.owner_unit.name, unit=entry.unit.name))
+        if (entry.unit, line.fund) not in resolved.usable:
+            if not entry.unit.is_within(fund.owner_unit):
+                raise ValidationFailed(field="fund", message=_(
+                    "Quỹ %(fund)s thuộc %(owner)s, không dùng được trong sổ của %(unit)s.",
+                    fund=fund.code, owner=fund.owner_unit.name, unit=entry.unit.name))
+            resolved.usable.add((entry.unit, line.fund))
         if fund.kind == "endowment" and account.type == "expense" and line.debit > 0 and entry.reverses is None:
             raise EndowmentPrincipal(fund=fund.code)
 
@@ -152,9 +168,11 @@ def check_open_periods(entries: list[EntryDraft], unit_ids: list[int]) -> None:
                                date=entry.dated_on.strftime("%d/%m/%Y"))
 
 
-def line_key(entry: EntryDraft, line: ledger.LineDraft, resolved: _Resolved) -> tuple:
-    cp = resolved.units[line.counterparty_unit].id if line.counterparty_unit else 0
-    return (entry.unit.id, resolved.accounts[line.account].id, resolved.funds[line.fund].id, cp)
+def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
+    """(unit, account, fund, counterparty unit or 0) ids of each line: the kept balances' key."""
+    unit_id, ids = entry.unit.id, resolved.ids
+    return [(unit_id, ids["account", line.account], ids["fund", line.fund],
+             ids["unit", line.counterparty_unit] if line.counterparty_unit else 0) for line in entry.lines]
 
 
 def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
@@ -186,15 +204,12 @@ def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
     needed: dict[tuple, int] = defaultdict(int)
     for entry in entries:
         needed[(entry.unit.id, entry.voucher_type, entry.dated_on.year)] += 1
-    last: dict[tuple, int] = {}
-    for key in sorted(needed):
-        unit_id, voucher_type, year = key
-        stmt = dialect_insert(VoucherCounter).values(unit_id=unit_id, voucher_type=voucher_type,
-                                                     fiscal_year=year, last_seq=needed[key])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["unit_id", "voucher_type", "fiscal_year"],
-            set_={"last_seq": VoucherCounter.last_seq + needed[key]}).returning(VoucherCounter.last_seq)
-        last[key] = db.session.execute(stmt).scalar_one() - needed[key]
+    bulk.upsert_sums(VoucherCounter.__table__, ("unit_id", "voucher_type", "fiscal_year"), (), ("last_seq",),
+                     [key + (count,) for key, count in sorted(needed.items())])
+    counters = db.session.execute(select(VoucherCounter.unit_id, VoucherCounter.voucher_type,
+                                         VoucherCounter.fiscal_year, VoucherCounter.last_seq)
+                                  .where(VoucherCounter.unit_id.in_(sorted({key[0] for key in needed}))))
+    last = {tuple(row[:3]): row[3] - needed[tuple(row[:3])] for row in counters if tuple(row[:3]) in needed}
     numbers = []
     for entry in entries:
         key = (entry.unit.id, entry.voucher_type, entry.dated_on.year)
@@ -204,97 +219,72 @@ def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
 
 
 def insert_transactions(drafts, by) -> list[int]:
-    rows = [{"kind": d.kind, "memo": d.memo, "created_by_id": getattr(by, "id", None)} for d in drafts]
-    return db.session.execute(insert(Transaction).returning(Transaction.id, sort_by_parameter_order=True),
-                              rows).scalars().all()
+    ids, now, user_id = bulk.new_ids(Transaction.__table__, len(drafts)), utcnow(), getattr(by, "id", None)
+    bulk.insert_rows(Transaction.__table__, ("id", "kind", "memo", "created_at", "created_by_id"),
+                     [(tx_id, d.kind, d.memo, now, user_id) for tx_id, d in zip(ids, drafts)])
+    return ids
 
 
-def chain_entries(entries, numbers, heads, by) -> list[dict]:
-    """Entry rows with numbers and hashes, each unit's chain extended in batch order (Invariant 10)."""
+def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids) -> list[tuple]:
+    """Entry rows (ENTRY_COLUMNS) with numbers and hashes, each unit's chain extended in batch order (Invariant 10)."""
     # The transaction's own clock: PostgreSQL's trigger accepts new lines only for entries posted now().
     posted_at = db.session.scalar(select(func.now())) if is_postgres(db.session) else utcnow()
+    user_id = getattr(by, "id", None)
     rows = []
-    for entry, (year, seq) in zip(entries, numbers):
-        head = heads[entry.unit.id]
+    for entry, (year, seq), entry_id, tx_id in zip(entries, numbers, entry_ids, transaction_ids):
+        unit_id = entry.unit.id
+        head = heads[unit_id]
         number = ledger.voucher_number(entry.voucher_type, year, seq)
         content = ledger.entry_content(
             unit=entry.unit.code, number=number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
             reverses=entry.reverses.number if entry.reverses else None,
             lines=[(line.account, line.fund, line.debit, line.credit, line.counterparty_unit) for line in entry.lines])
         digest = ledger.chain_hash(head["head"], content)
-        rows.append({"unit_id": entry.unit.id, "voucher_type": entry.voucher_type, "fiscal_year": year,
-                     "seq": seq, "number": number, "dated_on": entry.dated_on, "memo": entry.memo,
-                     "reverses_id": entry.reverses.id if entry.reverses else None,
-                     "chain_index": head["length"] + 1, "prev_hash": head["head"], "hash": digest,
-                     "posted_at": posted_at, "posted_by_id": getattr(by, "id", None)})
+        rows.append((entry_id, tx_id, unit_id, entry.voucher_type, year, seq, number, entry.dated_on, entry.memo,
+                     entry.reverses.id if entry.reverses else None, head["length"] + 1, head["head"], digest,
+                     posted_at, user_id))
         head["length"] += 1
         head["head"] = digest
     return rows
 
 
 def insert_lines(entries, keyed, entry_ids) -> None:
-    """Multi-row INSERTs that never split an entry across statements."""
-    chunk: list[dict] = []
-    for entry, keys, entry_id in zip(entries, keyed, entry_ids):
-        if chunk and len(chunk) + len(entry.lines) > LINES_PER_STATEMENT:
-            db.session.execute(insert(Line).values(chunk))
-            chunk = []
-        chunk.extend({"entry_id": entry_id, "account_id": key[1], "fund_id": key[2], "debit": line.debit,
-                      "credit": line.credit, "counterparty_unit_id": key[3] or None,
-                      "counterparty": line.counterparty}
-                     for line, key in zip(entry.lines, keys))
-    if chunk:
-        db.session.execute(insert(Line).values(chunk))
+    """All lines of the batch in one statement: the PostgreSQL balance trigger sees whole entries."""
+    bulk.insert_rows(Line.__table__, LINE_COLUMNS, [
+        (entry_id, key[1], key[2], line.debit, line.credit, key[3] or None, line.counterparty)
+        for entry, keys, entry_id in zip(entries, keyed, entry_ids) for line, key in zip(entry.lines, keys)])
 
 
 def add_to_balances(entries, keyed) -> None:
     """Upsert the batch's movements into kept balances, per key and per month, in sorted order."""
     guarded = set(db.session.scalars(select(Account.id).where(Account.no_negative.is_(True))))
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     monthly: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for entry, keys in zip(entries, keyed):
         month = month_start(entry.dated_on)
         for line, key in zip(entry.lines, keys):
-            for bucket in (totals[key], monthly[key + (month,)]):
-                bucket[0] += line.debit
-                bucket[1] += line.credit
-    balance_rows = [{"unit_id": k[0], "account_id": k[1], "fund_id": k[2], "cp_unit_id": k[3],
-                     "is_no_negative": k[1] in guarded, "debit_total": d, "credit_total": c}
-                    for k, (d, c) in sorted(totals.items())]
-    month_rows = [{"unit_id": k[0], "account_id": k[1], "fund_id": k[2], "cp_unit_id": k[3], "month": k[4],
-                   "debit": d, "credit": c} for k, (d, c) in sorted(monthly.items())]
+            bucket = monthly[key + (month,)]
+            bucket[0] += line.debit
+            bucket[1] += line.credit
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (debit, credit) in monthly.items():
+        bucket = totals[key[:4]]
+        bucket[0] += debit
+        bucket[1] += credit
     # A guarded row that only shrinks must already exist: UPDATE it, so the database's no-negative
     # check judges the new total (an upsert would first test the bare VALUES row and refuse it).
-    growing = []
-    for row in balance_rows:
-        if not (row["is_no_negative"] and row["credit_total"] > row["debit_total"]):
-            growing.append(row)
-            continue
-        result = db.session.execute(update(Balance).where(
-            Balance.unit_id == row["unit_id"], Balance.account_id == row["account_id"],
-            Balance.fund_id == row["fund_id"], Balance.cp_unit_id == row["cp_unit_id"])
-            .values(debit_total=Balance.debit_total + row["debit_total"],
-                    credit_total=Balance.credit_total + row["credit_total"]))
-        if result.rowcount != 1:
-            raise InvalidState(_("Số dư lưu sẵn không khớp khi ghi sổ; không có gì được ghi."))
-    upsert_sums(Balance, growing, ("debit_total", "credit_total"))
-    upsert_sums(MonthlyBalance, month_rows, ("debit", "credit"))
-
-
-def upsert_sums(model, rows: list[dict], summed: tuple[str, str], chunk_size: int = 2000) -> None:
-    keys = [col.name for col in model.__table__.primary_key.columns]
-    for start in range(0, len(rows), chunk_size):
-        stmt = dialect_insert(model).values(rows[start:start + chunk_size])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={name: getattr(model, name) + getattr(stmt.excluded, name) for name in summed})
-        db.session.execute(stmt)
+    rows = sorted(totals.items())
+    shrinking = [k + (d, c) for k, (d, c) in rows if k[1] in guarded and c > d]
+    growing = [k + (k[1] in guarded, d, c) for k, (d, c) in rows if not (k[1] in guarded and c > d)]
+    if bulk.add_to_rows(Balance.__table__, BALANCE_KEYS, ("debit_total", "credit_total"), shrinking) != len(shrinking):
+        raise InvalidState(_("Số dư lưu sẵn không khớp khi ghi sổ; không có gì được ghi."))
+    bulk.upsert_sums(Balance.__table__, BALANCE_KEYS, ("is_no_negative",), ("debit_total", "credit_total"), growing)
+    bulk.upsert_sums(MonthlyBalance.__table__, BALANCE_KEYS + ("month",), (), ("debit", "credit"),
+                     [k + (d, c) for k, (d, c) in sorted(monthly.items())])
 
 
 def save_heads(heads: dict[int, dict]) -> None:
-    for unit_id, head in sorted(heads.items()):
-        db.session.execute(update(ChainHead).where(ChainHead.unit_id == unit_id)
-                           .values(length=head["length"], head=head["head"]))
+    bulk.set_rows(ChainHead.__table__, ("unit_id",), ("length", "head"),
+                  [(unit_id, head["length"], head["head"]) for unit_id, head in sorted(heads.items())])
 
 
 def dialect_insert(model):

@@ -44,6 +44,10 @@ class FundOut(Schema):
 
 
 class FundDetailOut(FundOut):
+    # The view dumps FundOut first and adds the position: read those resolved keys as they are.
+    owner_unit = fields.String()
+    pooled = fields.Boolean()
+    income_fund = fields.String(allow_none=True)
     balance = fields.Integer()
     committed = fields.Integer()
     available = fields.Integer()

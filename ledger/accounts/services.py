@@ -125,10 +125,15 @@ def get_entry(entry_id) -> Entry:
 def reverse_entry(entry: Entry, *, on: date, reason: str, by=None) -> Entry:
     """Mirror every entry of the transaction (both books of an inter-unit posting) and link each back."""
     siblings = entry.transaction.entries
+    # Lock the books first, then look: a reversal of the same entry running at the same time has
+    # committed by then, and this one is refused instead of failing on the unique reverses_id.
+    lock_units(sorted({sibling.unit_id for sibling in siblings}))
+    reversed_ids = set(db.session.scalars(select(Entry.reverses_id).where(
+        Entry.reverses_id.in_([sibling.id for sibling in siblings]))))
     for sibling in siblings:
         if sibling.reverses_id is not None:
             raise InvalidState(_("Không thể đảo một bút toán đảo."))
-        if sibling.reversed_by is not None:
+        if sibling.id in reversed_ids:
             raise InvalidState(_("Bút toán %(number)s đã được đảo.", number=sibling.number))
     if not reason or not reason.strip():
         raise ValidationFailed(field="reason", message=_("Cần ghi lý do đảo bút toán."))

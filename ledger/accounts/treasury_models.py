@@ -78,6 +78,8 @@ class Receipt(Base):
     transaction: Mapped[Transaction] = relationship()
     fund: Mapped[Fund] = relationship()
     donor: Mapped[Donor | None] = relationship()
+    campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821  (campaign_models imports this module)
+    pledge: Mapped["Pledge | None"] = relationship()  # noqa: F821
     contributors: Mapped[list["ReceiptContributor"]] = relationship(back_populates="receipt",
                                                                      order_by="ReceiptContributor.id")
 
@@ -158,3 +160,16 @@ class Remittance(Base):
     to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id])
     fund: Mapped[Fund] = relationship()
     transaction: Mapped[Transaction] = relationship()
+
+
+class ApprovalPolicy(Base):
+    """A unit's rule for payment approval: above the threshold only its chair may approve."""
+    __tablename__ = "approval_policies"
+    __table_args__ = (CheckConstraint("threshold > 0 AND threshold <= 1000000000000000", name="threshold_positive"),)
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    threshold: Mapped[int]
+    chair_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()

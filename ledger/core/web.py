@@ -6,6 +6,7 @@ their own error pages and the API keeps the contract's problem+json.
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -130,6 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["words"] = money.in_words
     app.jinja_env.filters["vi_date"] = vi_date
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
+    app.jinja_env.globals["get_locale"] = get_locale
 
     @app.after_request
     def security_headers(response):

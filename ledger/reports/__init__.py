@@ -1,5 +1,21 @@
-"""Feature package; its pieces register here as they are built."""
+"""Transparency: statements, the public portal, reports up the tree, internal books."""
+from ledger.reports import models  # noqa: F401  (tables)
 
 
 def init_app(app):
-    return None
+    from ledger.extensions import api
+    from ledger.reports import book_pages  # noqa: F401  (its pages join the reports blueprint)
+    from ledger.reports.api import reports_api
+    from ledger.reports.cli import reports_cli
+    from ledger.reports.formats import iso_vi
+    from ledger.reports.public import public_pages
+    from ledger.reports.routes import reports_pages, reports_panel
+    from ledger.units.routes import unit_panels
+
+    api.register_blueprint(reports_api)
+    app.register_blueprint(public_pages)
+    app.register_blueprint(reports_pages)
+    app.jinja_env.filters["iso_vi"] = iso_vi
+    app.cli.add_command(reports_cli)
+    if reports_panel not in unit_panels:
+        unit_panels.append(reports_panel)

@@ -349,3 +349,32 @@ PRESETS = {
         "scoring": {**_hardship_points(), "academic_result": {"tot": 15, "kha": 10, "dat": 5}},
     },
 }
+
+
+_COMBINATOR_TEXT = {"all": _l("Đạt tất cả các điều kiện sau:"), "any": _l("Đạt ít nhất một trong các điều kiện sau:"),
+                    "not": _l("Không thuộc trường hợp sau:")}
+
+
+def describe_rules(rules, depth: int = 0) -> list[tuple[int, str]]:
+    """Validated rules as indented Vietnamese lines, for the decision and the rule editor."""
+    if depth == 0:
+        validate_rules(rules)
+    key = next((k for k in ("all", "any", "not") if k in rules), None)
+    if key is None:
+        op = next(k for k in rules if k != "field")
+        return [(depth, f"{FIELD_LABELS[rules['field']]}: {_requirement(rules['field'], op, rules[op])}")]
+    children = [rules["not"]] if key == "not" else rules[key]
+    return [(depth, str(_COMBINATOR_TEXT[key]))] + [line for child in children
+                                                    for line in describe_rules(child, depth + 1)]
+
+
+def describe_scoring(scoring) -> list[str]:
+    """One line per scored field: "Hoàn cảnh gia đình: hộ nghèo 30 điểm; hộ cận nghèo 20 điểm"."""
+    validate_scoring(scoring)
+    lines = []
+    for field, table in scoring.items():
+        values = {_score_key(value): value for value in DOMAINS[field]}
+        parts = [_("%(value)s %(points)s điểm", value=label(field, values[key]), points=points)
+                 for key, points in table.items()]
+        lines.append(f"{FIELD_LABELS[field]}: {'; '.join(parts)}")
+    return lines

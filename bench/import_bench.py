@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Import benchmark: generated interchange bundles through `ledger import-journal`, then trial balances.
+
+For each size and engine: a fresh database (`ledger init`), the import timed as a child process
+(wall time, phases seen on its output, peak RSS from wait4), `ledger check`, and trial balances
+(one branch, the consolidated root; warm, median of several runs). Results are kept per
+(engine, size) in bench/data/import_results.json and rendered into this benchmark's own section of
+bench/RESULTS.md, so sizes can be run separately (`--sizes 1000000` in the background).
+
+    .venv/bin/python bench/import_bench.py --sizes 100000 1000000 --engines sqlite postgresql
+"""
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "bench" / "data"
+RESULTS_JSON = DATA / "import_results.json"
+RESULTS_MD = REPO / "bench" / "RESULTS.md"
+SHARED = Path(os.environ.get("LEDGER_SHARED_DIR") or REPO.parent / "shared")
+LEDGER = [sys.executable, "-c", "from ledger.cli import main; main()"]
+BRANCH, ROOT = "T01-X01-C01", "VN"
+START, END = "<!-- import_bench:start -->", "<!-- import_bench:end -->"
+
+
+def bundle(size: int) -> Path:
+    path = DATA / f"journal-{size}.csv"
+    if not path.exists():
+        subprocess.run([sys.executable, str(SHARED / "bench" / "gen.py"), "--entries", str(size),
+                        "--out-dir", str(DATA)], check=True)
+    return path
+
+
+def fresh_database(engine: str, size: int, pg_server: str) -> str:
+    if engine == "sqlite":
+        path = DATA / f"bench-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    name = f"ledger_import_bench_{size}"
+    with psycopg.connect(f"{pg_server}/postgres".replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{pg_server}/{name}"
+
+
+def ledger(url: str, *args: str, check=True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench"}
+    return subprocess.run([*LEDGER, *args], env=env, cwd=REPO, check=check, capture_output=True, text=True)
+
+
+def timed_import(url: str, path: Path, batch_size: int) -> dict:
+    """Wall time of the child, when its check phase ended, and its own peak RSS (wait4, not a sum)."""
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench"}
+    started = time.perf_counter()
+    child = subprocess.Popen([*LEDGER, "import-journal", "--batch-size", str(batch_size), str(path)], env=env,
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checked, output = None, []
+    for line in child.stdout:
+        output.append(line)
+        if checked is None and line.startswith("Đã kiểm tra"):
+            checked = time.perf_counter() - started
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("import failed:\n" + "".join(output[-20:]))
+    return {"wall_s": wall, "check_s": checked, "post_s": wall - checked, "peak_rss_mb": usage.ru_maxrss / 1024,
+            "cpu_s": usage.ru_utime + usage.ru_stime, "summary": output[-1].strip()}
+
+
+def trial_balance_times(url: str, runs: int) -> dict:
+    """Median ms of warm trial balances, measured in a fresh process on the imported database."""
+    code = f"""
+import json, statistics, time
+from ledger import create_app
+from ledger.accounts.balances import trial_balance
+from ledger.units.services import get_unit
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}}})
+out = {{}}
+with app.app_context():
+    for label, code, consolidated in (("branch", {BRANCH!r}, False), ("root_consolidated", {ROOT!r}, True)):
+        unit = get_unit(code)
+        for _ in range(3):
+            trial_balance(unit, consolidated=consolidated)
+        times = []
+        for _ in range({runs}):
+            t = time.perf_counter()
+            report = trial_balance(unit, consolidated=consolidated)
+            times.append((time.perf_counter() - t) * 1000)
+        out[label] = {{"median_ms": statistics.median(times), "min_ms": min(times), "rows": len(report["rows"])}}
+print(json.dumps(out))
+"""
+    env = {**os.environ, "LEDGER_SECRET_KEY": "bench"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_one(engine: str, size: int, args) -> dict:
+    path = bundle(size)
+    lines = sum(1 for _ in open(path, encoding="utf-8")) - 1
+    url = fresh_database(engine, size, args.pg_server)
+    ledger(url, "init", "--admin-username", "admin", "--admin-password", "bench-password")
+    load_before = os.getloadavg()[0]
+    result = {"engine": engine, "entries": size, "lines": lines, "batch_size": args.batch_size,
+              "load_before": load_before, **timed_import(url, path, args.batch_size)}
+    result["entries_per_s"] = size / result["wall_s"]
+    result["lines_per_s"] = lines / result["wall_s"]
+    started = time.perf_counter()
+    check = ledger(url, "check", check=False)
+    result["check_cli_s"] = time.perf_counter() - started
+    result["check_ok"] = check.returncode == 0
+    result["trial_balance"] = trial_balance_times(url, args.runs)
+    result["load_after"] = os.getloadavg()[0]
+    result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return result
+
+
+def machine(pg_server: str) -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    memory = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    with psycopg.connect(f"{pg_server}/postgres".replace("postgresql+psycopg", "postgresql")) as conn:
+        pg_version = conn.execute("SHOW server_version").fetchone()[0]
+    return {"nproc": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "postgresql": pg_version, "sqlite": sqlite3.sqlite_version}
+
+
+def render(results: dict, info: dict) -> str:
+    rows = sorted(results.values(), key=lambda r: (r["entries"], r["engine"]))
+    out = [START, "## Journal import and trial balance (`bench/import_bench.py`)", "",
+           f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory_gb']} GB RAM; Python {info['python']}, "
+           f"PostgreSQL {info['postgresql']}, SQLite {info['sqlite']}. The machine is shared: the 1-minute load "
+           "average before and after each run is shown (2 CPUs, so a load of 4 means half speed).", "",
+           "Commands:", "", "```",
+           "python3 ../shared/bench/gen.py --entries N --out-dir bench/data      # done by the script if missing",
+           "ledger init --admin-username admin --admin-password …                  # fresh database",
+           f"ledger import-journal --batch-size {rows[0]['batch_size'] if rows else 5000} bench/data/journal-N.csv",
+           "ledger check", "# all of the above, timed:",
+           ".venv/bin/python bench/import_bench.py --sizes 100000 1000000 --engines sqlite postgresql", "```", "",
+           "| engine | entries | lines | import s | (check / post s) | entries/s | lines/s | peak RSS MB "
+           "| `ledger check` s | TB branch ms | TB root consolidated ms | load before/after |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        tb = r["trial_balance"]
+        out.append(f"| {r['engine']} | {r['entries']:,} | {r['lines']:,} | {r['wall_s']:.1f} | "
+                   f"{r['check_s']:.1f} / {r['post_s']:.1f} | {r['entries_per_s']:,.0f} | {r['lines_per_s']:,.0f} | "
+                   f"{r['peak_rss_mb']:.0f} | {r['check_cli_s']:.1f} {'ok' if r['check_ok'] else 'FAILED'} | "
+                   f"{tb['branch']['median_ms']:.1f} | {tb['root_consolidated']['median_ms']:.1f} | "
+                   f"{r['load_before']:.1f} / {r['load_after']:.1f} |")
+    out += ["", "Trial balances are warm medians (runs after 3 warm-ups) in a fresh process, as of today; "
+            f"branch = {BRANCH}, root = {ROOT} consolidated (521/621 transfer pairs eliminated).", "",
+            *growth(rows), END]
+    return "\n".join(out)
+
+
+def growth(rows: list[dict]) -> list[str]:
+    """Trial-balance time against the number of lines: it reads kept balances, so it should stay flat."""
+    lines = ["| engine | lines | TB branch ms | TB root consolidated ms |", "|---|---:|---:|---:|"]
+    for r in rows:
+        tb = r["trial_balance"]
+        lines.append(f"| {r['engine']} | {r['lines']:,} | {tb['branch']['median_ms']:.1f} "
+                     f"({tb['branch']['rows']} rows) | {tb['root_consolidated']['median_ms']:.1f} "
+                     f"({tb['root_consolidated']['rows']} rows) |")
+    return ["Trial balance against the size of the books:", "", *lines, ""]
+
+
+def write_section(section: str) -> None:
+    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
+    if START in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS_MD.write_text(text, encoding="utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100000])
+    parser.add_argument("--engines", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
+    parser.add_argument("--pg-server", default=os.environ.get("LEDGER_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
+    parser.add_argument("--batch-size", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    info = machine(args.pg_server)
+    for size in args.sizes:
+        for engine in args.engines:
+            print(f"{engine} {size}…", file=sys.stderr, flush=True)
+            results[f"{engine}-{size}"] = run_one(engine, size, args)
+            RESULTS_JSON.write_text(json.dumps(results, indent=1))
+            print(json.dumps(results[f"{engine}-{size}"], indent=1), file=sys.stderr, flush=True)
+    write_section(render(results, info))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Online load benchmark (not a test): the app under gunicorn on PostgreSQL, locust clients posting
+# receipts with Idempotency-Keys on loopback, then `ledger check` and the receipts-vs-answers count.
+#   bench/load/run.sh                      # 16 clients, 60 s, 4 workers x 4 threads
+#   BENCH_WORKERS=3 BENCH_THREADS=8 bench/load/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DB=${BENCH_DB:-ledger_bench}
+PORT=${BENCH_PORT:-8765}
+USERS=${BENCH_USERS:-16}
+DURATION=${BENCH_DURATION:-60s}
+WORKERS=${BENCH_WORKERS:-4}
+THREADS=${BENCH_THREADS:-4}
+OUT=${BENCH_OUT:-$(mktemp -d /tmp/ledger-load.XXXX)}
+export LEDGER_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$DB"
+export LEDGER_SECRET_KEY=load-benchmark
+export BENCH_PLAN="$OUT/plan.json" BENCH_KEYS="$OUT/keys.json"
+
+psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+.venv/bin/python bench/load/setup_data.py "$BENCH_PLAN"
+
+.venv/bin/gunicorn -w "$WORKERS" -k gthread --threads "$THREADS" -b "127.0.0.1:$PORT" \
+  --access-logfile /dev/null --log-level warning 'ledger:create_app()' &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" && break; sleep 0.5; done
+
+.venv/bin/locust -f bench/load/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$DURATION" \
+  --stop-timeout 30 --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary --loglevel WARNING
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+
+echo "--- $USERS clients, $DURATION, gunicorn $WORKERS workers x $THREADS threads, PostgreSQL $DB"
+.venv/bin/python bench/load/summarise.py "$OUT/locust_stats.csv" "$BENCH_KEYS"
+.venv/bin/ledger check

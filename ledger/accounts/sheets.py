@@ -1,0 +1,226 @@
+"""Reading the tables people bring from Excel or their bank: the first sheet of an XLSX or a CSV,
+the header row found by column name, cells read as dates and đồng with Vietnamese row messages.
+"""
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from xml.etree.ElementTree import iterparse
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ledger.core.errors import ValidationFailed
+from ledger.core.i18n import _
+from ledger.core.money import MAX_AMOUNT
+
+MAX_ROWS = 200_000
+HEADER_SEARCH_ROWS = 30
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class RowError(ValueError):
+    """One cell that cannot be read; the importer collects these into "Dòng 7: …" messages."""
+
+
+@dataclass
+class Table:
+    header_row: int               # sheet row number (1-based) of the header
+    columns: dict[str, int]       # field → column index
+    rows: list[tuple[int, tuple]]  # (sheet row number, cell values) after the header, blank rows left out
+
+    def value(self, row: tuple, name: str):
+        index = self.columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+
+def fold(text) -> str:
+    """Lower case, no diacritics, single spaces: "Số tiền ghi CÓ:" → "so tien ghi co"."""
+    text = unicodedata.normalize("NFD", str(text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def read_rows(data: bytes, filename: str = "") -> list[tuple]:
+    """All rows of the first sheet (XLSX) or of the CSV, as tuples of cell values."""
+    if not data:
+        raise ValidationFailed(field="file", message=_("Tệp trống."))
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        return xlsx_rows(data)
+    if filename.lower().endswith(".xls"):
+        raise ValidationFailed(field="file", message=_(
+            "Tệp .xls (Excel 97-2003) chưa được hỗ trợ; xin lưu lại dưới dạng .xlsx hoặc .csv."))
+    return csv_rows(data)
+
+
+def xlsx_rows(data: bytes) -> list[tuple]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ValidationFailed(field="file", message=_("Không đọc được tệp Excel (.xlsx); tệp hỏng hoặc sai định dạng.")) from None
+    try:
+        sheet = book.worksheets[0]
+        merged = merged_ranges(sheet)
+        if merged:
+            shown = ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")
+            raise ValidationFailed(field="file", message=_(
+                "Trang tính có ô gộp (%(ranges)s). Xin bỏ gộp ô (Merge & Center → Unmerge Cells) để mỗi dòng "
+                "có đủ giá trị, rồi tải lên lại; chưa có gì được ghi.", ranges=shown))
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(tuple(values))
+            if len(rows) > MAX_ROWS:
+                raise too_many_rows()
+        return rows
+    finally:
+        book.close()
+
+
+def merged_ranges(sheet) -> list[str]:
+    """Merged ranges of a read-only sheet, read from its XML (read-only sheets do not expose them)."""
+    found = []
+    with sheet._get_source() as source:  # openpyxl's handle on the sheet's XML inside the archive
+        for _event, element in iterparse(source):
+            if element.tag.endswith("}mergeCell"):
+                found.append(element.get("ref", ""))
+            elif element.tag.endswith("}row"):
+                element.clear()  # keep memory flat on large sheets
+    return found
+
+
+def csv_rows(data: bytes) -> list[tuple]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")  # Vietnamese Windows exports
+    text = unicodedata.normalize("NFC", text)
+    rows = []
+    for values in csv.reader(io.StringIO(text), delimiter=delimiter_of(text)):
+        rows.append(tuple(values))
+        if len(rows) > MAX_ROWS:
+            raise too_many_rows()
+    return rows
+
+
+def delimiter_of(text: str) -> str:
+    """Excel writes ";" where the decimal mark is ",", tabs when pasted: the header line tells."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max((",", ";", "\t"), key=first.count)
+
+
+def too_many_rows() -> ValidationFailed:
+    return ValidationFailed(field="file", message=_("Tệp có hơn %(n)s dòng; xin chia nhỏ rồi nhập từng phần.",
+                                                    n=f"{MAX_ROWS:,}".replace(",", ".")))
+
+
+def locate(rows: list[tuple], aliases: dict[str, list[str]], required: list[str],
+           labels: dict[str, str]) -> Table:
+    """Find the header row (within the first rows) holding every required column; else name the missing."""
+    folded = {name: {fold(alias) for alias in names} for name, names in aliases.items()}
+    best: tuple[int, dict[str, int]] = (-1, {})
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = header_columns(row, folded)
+        if all(name in columns for name in required):
+            body = [(number, values) for number, values in enumerate(rows[index + 1:], start=index + 2)
+                    if any(not is_blank(v) for v in values)]
+            return Table(header_row=index + 1, columns=columns, rows=body)
+        if len(columns) > len(best[1]):
+            best = (index, columns)
+    missing = [labels[name] for name in required if name not in best[1]]
+    raise ValidationFailed(field="file", message=_(
+        "Thiếu cột: %(missing)s. Dòng tiêu đề cần có các cột: %(needed)s.",
+        missing=", ".join(missing), needed=", ".join(labels[name] for name in required)))
+
+
+def header_columns(row: tuple, folded: dict[str, set[str]]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(row):
+        key = fold(cell)
+        for name, names in folded.items():
+            if key and key in names and name not in columns:
+                columns[name] = position
+    return columns
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number typed into a number cell
+    return " ".join(str(value).split())
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?P<sep>[.,])[0-9]{3}(?:(?P=sep)[0-9]{3})*")
+_CURRENCY = re.compile(r"\s*(?:₫|đồng|vnđ|vnd|đ)\s*$", re.IGNORECASE)
+
+
+def cell_amount(value) -> int | None:
+    """Đồng from a cell: 1000000, 1000000.0, "1.000.000", "1,000,000", "1,000,000.00", "-500.000".
+
+    None for an empty cell; RowError for letters, a fraction of a đồng or more than 10^15.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise RowError(value)
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise RowError(value)
+        amount = int(value)
+    else:
+        amount = text_amount(str(value))
+    if abs(amount) > MAX_AMOUNT:
+        raise RowError(value)
+    return amount
+
+
+def text_amount(text: str) -> int:
+    body = _CURRENCY.sub("", text.strip()).replace("\u00a0", "").replace(" ", "")
+    sign = -1 if body.startswith("-") or (body.startswith("(") and body.endswith(")")) else 1
+    body = body.strip("()+-")
+    whole, fraction = body, ""
+    # One or two digits after the last separator are a decimal part (bank exports write ".00").
+    decimal = re.fullmatch(r"(?P<whole>.+)[.,](?P<fraction>[0-9]{1,2})", body)
+    if decimal and (_DIGITS.fullmatch(decimal["whole"]) or _GROUPED.fullmatch(decimal["whole"])):
+        whole, fraction = decimal["whole"], decimal["fraction"]
+    if fraction.strip("0"):
+        raise RowError(text)  # a fraction of a đồng
+    if _GROUPED.fullmatch(whole):
+        whole = re.sub(r"[.,]", "", whole)
+    if not _DIGITS.fullmatch(whole) or len(whole.lstrip("0")) > len(str(MAX_AMOUNT)):
+        raise RowError(text)
+    return sign * int(whole)
+
+
+_DATE_TEXT = re.compile(r"(?P<a>[0-9]{1,4})[/.-](?P<b>[0-9]{1,2})[/.-](?P<c>[0-9]{2,4})(?:[ T].*)?")
+
+
+def cell_date(value) -> date | None:
+    """A date cell, or text as dd/mm/yyyy (also d/m/yy, dd-mm-yyyy, dd.mm.yyyy) or yyyy-mm-dd."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE_TEXT.fullmatch(str(value).strip())
+    if not match:
+        raise RowError(value)
+    first, month, last = match["a"], int(match["b"]), match["c"]
+    year, day = (int(first), int(last)) if len(first) == 4 else (int(last), int(first))
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise RowError(value) from None

@@ -1,0 +1,69 @@
+"""PDFs from print templates with WeasyPrint: Vietnamese text in embedded DejaVu fonts.
+
+The URL fetcher serves only files under ledger/static and the DejaVu font files; any other URL
+(file://, http://, data from elsewhere) is refused, so a template or user text cannot pull in
+anything from the machine or the network.
+"""
+import functools
+import mimetypes
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from flask_babel import get_locale
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+BASE_URL = "https://ledger.invalid/"  # never fetched over the network: the fetcher below answers it
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
+FALLBACK_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def render_pdf(template_name: str, **context) -> bytes:
+    """Render a print template (extending print_base.html) and return the PDF bytes."""
+    html = render_template(template_name, **{"lang": str(get_locale() or "vi"), **context})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Answers /static/<file> from ledger/static and /fonts/<DejaVu file> from the font folder."""
+
+    def fetch(self, url, headers=None):
+        path = unquote(urlsplit(url).path) if url.startswith(BASE_URL) else ""
+        static_prefix = current_app.static_url_path.rstrip("/") + "/"
+        if path.startswith(static_prefix):
+            file = inside(Path(current_app.static_folder), path.removeprefix(static_prefix))
+        elif path.startswith("/fonts/") and path.removeprefix("/fonts/") in FONT_FILES:
+            file = font_dir() / path.removeprefix("/fonts/")
+        else:
+            raise ValueError(f"PDF rendering fetches only our static files, not {url}")
+        mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": mime})
+
+
+def inside(root: Path, relative: str) -> Path:
+    """The file at root/relative, refusing anything that escapes root (.., symlinks)."""
+    root = root.resolve()
+    file = (root / relative).resolve()
+    if not file.is_relative_to(root) or not file.is_file():
+        raise ValueError(f"not a static file: {relative}")
+    return file
+
+
+def font_dir() -> Path:
+    """Where DejaVu Sans lives: LEDGER_FONT_DIR, else what fontconfig says, else Debian's folder."""
+    configured = current_app.config.get("LEDGER_FONT_DIR")
+    return Path(configured) if configured else system_font_dir()
+
+
+@functools.cache
+def system_font_dir() -> Path:
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans:style=Book"], capture_output=True,
+                               text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found.endswith("DejaVuSans.ttf"):
+        return Path(found).parent
+    return FALLBACK_FONT_DIR

@@ -1,0 +1,63 @@
+"""Demo step: close the books of Sơn La, Bình Lư and Bồ Đề through yesterday, publish their
+consolidated statements for the year so far, and send some quarterly reports up the tree.
+
+Idempotent: a period already published or reported is left as it is.
+"""
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ledger.accounts.services import close_books
+from ledger.core.dates import vn_today
+from ledger.extensions import db
+from ledger.reports import rollup, services
+from ledger.reports.models import Statement
+from ledger.units.models import Unit
+from ledger.units.services import subtree_filter
+
+PUBLISHERS = {"SL": ("thuquy.sonla", "chutich.sonla"), "Xã Bình Lư": ("thuquy.binhlu", "chutich.binhlu"),
+              "Phường Bồ Đề": ("thuquy.bode", "chutich.bode")}
+
+
+def demo_period(today: date) -> tuple[date, date]:
+    """From 1 January to yesterday: the treasury demo posts over the last month (in January, from last year)."""
+    end = today - timedelta(days=1)
+    return date(end.year if end.month > 1 else end.year - 1, 1, 1), end
+
+
+def load(ctx: dict) -> None:
+    start, end = demo_period(vn_today())
+    for place, (maker, checker) in PUBLISHERS.items():
+        unit = ctx["units"][place]
+        close_subtree(unit, end, by=ctx["users"][maker])
+        publish_once(unit, start, end, maker=ctx["users"][maker], checker=ctx["users"][checker])
+    report_quarter(ctx["units"]["Phường Bồ Đề"], ctx["users"]["thuquy.bode"])
+    report_quarter(ctx["units"]["Xã Bình Lư"], ctx["users"]["thuquy.binhlu"])
+
+
+def close_subtree(unit: Unit, through: date, *, by) -> None:
+    """Khóa sổ in every active unit of the subtree that is not closed that far yet."""
+    pending = db.session.scalars(select(Unit).where(subtree_filter(unit.path), Unit.status == "active")
+                                 .order_by(Unit.path)).all()
+    for member in pending:
+        if member.closed_through is None or member.closed_through < through:
+            close_books(member, through, by=by)
+
+
+def publish_once(unit: Unit, start: date, end: date, *, maker, checker) -> None:
+    published = db.session.scalar(select(Statement.id).where(
+        Statement.unit_id == unit.id, Statement.period_start == start, Statement.period_end == end,
+        Statement.is_consolidated.is_(True), Statement.status == "published"))
+    if published is None:
+        draft = services.create_statement(unit, {"period_start": start, "period_end": end, "consolidated": True},
+                                          by=maker)
+        services.publish_statement(draft, {}, by=checker)
+
+
+def report_quarter(commune: Unit, treasurer) -> None:
+    """The commune and half of its branches report the last quarter; the others are shown as late."""
+    period = rollup.last_closed_period("quarterly")
+    branches = db.session.scalars(select(Unit).where(Unit.parent_id == commune.id).order_by(Unit.code)).all()
+    for unit in [commune, *branches[: len(branches) // 2]]:
+        if rollup.own_report(unit, "quarterly", period) is None:
+            rollup.submit_report(unit, {"kind": "quarterly", "period": period}, by=treasurer)

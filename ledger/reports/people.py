@@ -1,0 +1,58 @@
+"""Who gave in a statement's period, as each donor chose to be named; campaign progress at its end.
+
+Receipts count for the unit whose money they are (the pooled fund's owner when collected on
+behalf); a receipt reversed on or before the period end is left out, as the books leave it out.
+"""
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ledger.accounts import campaigns as campaign_service
+from ledger.accounts.balances import scope_condition
+from ledger.accounts.campaign_models import Campaign
+from ledger.accounts.donors import display_name
+from ledger.accounts.models import Entry
+from ledger.accounts.treasury_models import Donor, Receipt
+from ledger.extensions import db
+from ledger.units.models import Unit
+
+
+def reversed_by(transaction_id_col, end: date):
+    """True for a document whose transaction was reversed by an entry dated on or before `end`."""
+    original, reversal = aliased(Entry), aliased(Entry)
+    return exists().where(original.transaction_id == transaction_id_col, reversal.reverses_id == original.id,
+                          reversal.dated_on <= end)
+
+
+def receipts_in(unit: Unit, start: date, end: date, consolidated: bool):
+    owner = func.coalesce(Receipt.collected_for_id, Receipt.unit_id)
+    return and_(scope_condition(unit, consolidated, owner), Receipt.dated_on >= start, Receipt.dated_on <= end,
+                ~reversed_by(Receipt.transaction_id, end))
+
+
+def donors(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]:
+    """One line per donor (gifts without a named donor together as anonymous), largest first."""
+    rows = db.session.execute(
+        select(Receipt.donor_id, func.sum(Receipt.amount))
+        .where(receipts_in(unit, start, end, consolidated),
+               or_(Receipt.donor_id.is_not(None), Receipt.category == "donation"))
+        .group_by(Receipt.donor_id)).all()
+    people = {d.id: d for d in db.session.scalars(select(Donor).where(
+        Donor.id.in_([donor_id for donor_id, _amount in rows if donor_id])))}
+    lines = [{"display_name": display_name(people.get(donor_id)), "amount": int(amount)} for donor_id, amount in rows]
+    return sorted(lines, key=lambda line: (-line["amount"], line["display_name"]))
+
+
+def campaigns(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]:
+    """Campaigns run by the unit (or its subtree) during the period, with what they had raised by its end."""
+    found = db.session.scalars(select(Campaign).where(
+        scope_condition(unit, consolidated, Campaign.owner_unit_id),
+        Campaign.starts_on <= end, Campaign.ends_on >= start).order_by(Campaign.starts_on, Campaign.code)).all()
+    rows = []
+    for campaign in found:
+        progress = campaign_service.progress(campaign, as_of=end)
+        rows.append({"code": campaign.code, "name": campaign.name, "starts_on": campaign.starts_on.isoformat(),
+                     "ends_on": campaign.ends_on.isoformat(), "target": progress["target"],
+                     "raised": progress["raised"]})
+    return rows

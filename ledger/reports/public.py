@@ -1,0 +1,144 @@
+"""The public portal (no login): find a unit, read its published statements in every format,
+see its campaigns and how to give, and verify a printed statement by its hash.
+
+Pages are light (no script, one stylesheet, inline SVG); published documents are cached by ETag.
+"""
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as RouteNotFound
+
+from ledger.accounts import vietqr
+from ledger.accounts.campaign_models import Campaign
+from ledger.accounts.services import funds_usable_in
+from ledger.core.dates import vn_today
+from ledger.core.export import CSV_MIMETYPE
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.reports import formats, services
+from ledger.reports.content import published_json
+from ledger.units import search
+from ledger.units.models import Unit
+from ledger.units.services import ancestors, ensure_root, get_unit, list_units
+
+public_pages = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
+SEARCH_LIMIT = 30
+CACHE_SECONDS = 300
+
+
+@public_pages.get("/")
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    root = ensure_root()
+    found, more = search.search_units(query, [root.path], limit=SEARCH_LIMIT) if query else ([], False)
+    provinces, _total = list_units(parent=root.code, limit=100)
+    recent = services.list_recent_published(limit=10)
+    return render_template("public/index.html", query=query, found=found, more=more, provinces=provinces,
+                           trails=search.ancestry_names(found), recent=recent)
+
+
+@public_pages.get("/units/<code>")
+def unit(code):
+    unit = get_unit(code)
+    children, total_children = list_units(parent=unit.code, limit=500)
+    statements, _total = services.list_statements(unit, published_only=True, limit=100)
+    return render_template("public/unit.html", unit=unit, trail=ancestors(unit)[:-1], children=children,
+                           total_children=total_children, statements=statements,
+                           campaigns=running_campaigns(unit), givings=ways_to_give(unit))
+
+
+def running_campaigns(unit: Unit) -> list[dict]:
+    """Campaigns of the unit or above it that run today, with the address of their public page if any."""
+    today = vn_today()
+    found = db.session.scalars(select(Campaign).join(Unit, Campaign.owner_unit_id == Unit.id).where(
+        Unit.code.in_(unit.ancestor_codes), Campaign.starts_on <= today, Campaign.ends_on >= today)
+        .order_by(Unit.depth.desc(), Campaign.code)).all()
+    return [{"campaign": c, "url": existing_path(f"{public_pages.url_prefix}/campaigns/{c.code}")} for c in found]
+
+
+def existing_path(path: str) -> str | None:
+    """The path when some page answers it (the campaign pages belong to another feature)."""
+    try:
+        current_app.url_map.bind("").match(path, method="GET")
+    except RouteNotFound:
+        return None
+    except HTTPException:  # a redirect or another method still means the page exists
+        return path
+    return path
+
+
+def ways_to_give(unit: Unit) -> list[dict]:
+    """Funds usable here that take bank transfers: account, memo code and a VietQR to scan."""
+    givings = []
+    for fund in funds_usable_in(unit):
+        if fund.bank_bin and fund.bank_account:
+            payload = vietqr.payload(fund.bank_bin, fund.bank_account, memo=fund.memo_code or fund.code)
+            givings.append({"fund": fund, "memo": vietqr.ascii_memo(fund.memo_code or fund.code),
+                            "qr": vietqr.svg(payload)})
+    return givings
+
+
+def document_context(statement_id) -> dict:
+    statement = services.get_published(statement_id)
+    content = services.frozen_content(statement)
+    return {"statement": statement, "content": content, "unit": statement.unit,
+            "trail": ancestors(statement.unit)[:-1], "versions": services.versions_of(statement),
+            "verify_url": formats.verify_url(statement.hash), "receipt_labels": formats.RECEIPT_LABELS,
+            "disbursement_labels": formats.DISBURSEMENT_LABELS, "percent": formats.percent_text}
+
+
+def cached(response: Response, statement, kind: str) -> Response:
+    """Published content never changes; only a later correction adds a notice, so it is in the tag."""
+    newer = statement.superseded_by.id if statement.superseded_by else 0
+    response.set_etag(f"{statement.hash}-{kind}-{newer}-{request.accept_languages.best or 'vi'}")
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    return response.make_conditional(request)
+
+
+@public_pages.get("/statements/<int:statement_id>")
+def statement(statement_id):
+    context = document_context(statement_id)
+    html = render_template("public/statement.html", qr=formats.qr_svg(context["verify_url"]),
+                           page_rows=formats.PAGE_ROWS, **context)
+    return cached(Response(html, mimetype="text/html"), context["statement"], "html")
+
+
+@public_pages.get("/statements/<int:statement_id>.pdf")
+def statement_pdf(statement_id):
+    context = document_context(statement_id)
+    pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="bao-cao-cong-khai-{statement_id}.pdf"'
+    return cached(response, context["statement"], "pdf")
+
+
+@public_pages.get("/statements/<int:statement_id>.json")
+def statement_json(statement_id):
+    statement = services.get_published(statement_id)
+    body = published_json(statement.canonical, statement.hash)
+    return cached(Response(body, mimetype="application/json"), statement, "json")
+
+
+@public_pages.get("/statements/<int:statement_id>.csv")
+def statement_csv(statement_id):
+    statement = services.get_published(statement_id)
+    response = Response(formats.statement_csv(services.frozen_content(statement)), mimetype=CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="bao-cao-cong-khai-{statement_id}.csv"'
+    return cached(response, statement, "csv")
+
+
+@public_pages.get("/verify/<digest>")
+def verify(digest):
+    result = services.verification(digest)
+    if wants_json():
+        return result
+    statement = services.get_statement(result["statement_id"]) if result["statement_id"] else None
+    return render_template("public/verify.html", result=result, digest=digest, statement=statement,
+                           title=_("Kiểm tra báo cáo công khai"))
+
+
+def wants_json() -> bool:
+    if request.args.get("format") == "json":
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"

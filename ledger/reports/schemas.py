@@ -1,0 +1,128 @@
+"""Schemas of the statements and reports API, named by direction."""
+from marshmallow import fields, validate
+
+from ledger.core.schemas import PageQuery, Schema, list_schema
+from ledger.reports.models import REPORT_KINDS
+from ledger.reports.rollup import PERIOD_PATTERN
+
+
+class FundStatementIn(Schema):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    consolidated = fields.Boolean(load_default=False)
+
+
+class StatementPublishIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class FundStatementOut(Schema):
+    id = fields.Integer()
+    unit = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    consolidated = fields.Boolean()
+    status = fields.String()
+    version = fields.Integer(allow_none=True)
+    hash = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    supersedes = fields.Integer(allow_none=True)
+    superseded_by = fields.Integer(allow_none=True)
+    correction_reason = fields.String(allow_none=True)
+    public_url = fields.String(allow_none=True)
+
+
+class FundStatementDetailOut(FundStatementOut):
+    content = fields.Dict()
+
+
+class StatementPublishOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    version = fields.Integer()
+    hash = fields.String()
+    public_url = fields.String()
+    supersedes = fields.Integer(allow_none=True)
+
+
+class StatementVerifyOut(Schema):
+    valid = fields.Boolean()
+    statement_id = fields.Integer(allow_none=True)
+    unit = fields.String(allow_none=True)
+    period_start = fields.String(allow_none=True)
+    period_end = fields.String(allow_none=True)
+
+
+class PeriodicReportIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(REPORT_KINDS))
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN),
+                           metadata={"description": "2026-03 (tháng), 2026-Q1 (quý) hoặc 2026 (năm)"})
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class PeriodicReportOut(Schema):
+    id = fields.Integer()
+    unit = fields.Function(lambda r: r.unit.code)
+    parent = fields.Function(lambda r: r.parent.code)
+    kind = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    status = fields.String()
+    note = fields.String()
+    submitted_at = fields.DateTime()
+    received_at = fields.DateTime(allow_none=True)
+    content = fields.Dict()
+
+
+class PeriodicStatusQuery(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(REPORT_KINDS))
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
+
+
+class PeriodicChildStatus(Schema):
+    unit = fields.String()
+    name = fields.String()
+    status = fields.String()
+    report_id = fields.Integer(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class PeriodicStatusOut(Schema):
+    unit = fields.String()
+    kind = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    deadline = fields.Date()
+    children = fields.List(fields.Nested(PeriodicChildStatus))
+    missing = fields.List(fields.String())
+
+
+class DisclosureDueOut(Schema):
+    fund = fields.String()
+    kind = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    due_on = fields.Date()
+    status = fields.String()
+    statement_id = fields.Integer(allow_none=True)
+
+
+class ManagementCostOut(Schema):
+    fund = fields.String()
+    year = fields.Integer()
+    revenue = fields.Integer()
+    operations = fields.Integer()
+    cap_percent = fields.Integer()
+    over_cap = fields.Boolean()
+
+
+class DisclosureOut(Schema):
+    unit = fields.String()
+    due = fields.List(fields.Nested(DisclosureDueOut))
+    overdue = fields.Integer()
+    management_costs = fields.List(fields.Nested(ManagementCostOut))
+
+
+FundStatementList = list_schema(FundStatementOut, "FundStatementList")
+FundStatementQuery = PageQuery

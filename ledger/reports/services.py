@@ -1,0 +1,156 @@
+"""Statements: create a draft from the closed books, publish it frozen and hashed, correct it by a new version.
+
+A statement may only cover dates on or before the closing date of every unit it covers: numbers
+that could still change must not be published.
+"""
+import json
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+
+from ledger.accounts.balances import scope_condition
+from ledger.core import audit
+from ledger.core.dates import VN
+from ledger.core.errors import InvalidState, NotFound, ValidationFailed
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.reports import content as statement_content
+from ledger.reports.models import Statement
+from ledger.units.models import Unit
+
+LISTED_UNITS = 200  # an error names at most this many unclosed units; the count says the rest
+
+
+def create_statement(unit: Unit, data: dict, *, by=None) -> Statement:
+    start, end, consolidated = data["period_start"], data["period_end"], bool(data.get("consolidated"))
+    if end < start:
+        raise ValidationFailed(field="period_end", message=_("Ngày cuối kỳ phải sau ngày đầu kỳ."))
+    require_closed(unit, end, consolidated)
+    statement = Statement(unit=unit, period_start=start, period_end=end, is_consolidated=consolidated,
+                          status="draft", content=statement_content.build_content(unit, start, end, consolidated),
+                          created_by_id=getattr(by, "id", None))
+    db.session.add(statement)
+    db.session.flush()
+    audit.record("statement.create", "statement", statement.id, by=by, after=describe(statement))
+    return statement
+
+
+def unclosed_units(unit: Unit, end: date, consolidated: bool) -> tuple[list[tuple[str, str]], int]:
+    """(code, name) of active units in scope whose books are not closed through `end`, and their count."""
+    condition = (scope_condition(unit, consolidated, Unit.id), Unit.status == "active",
+                 or_(Unit.closed_through.is_(None), Unit.closed_through < end))
+    count = db.session.scalar(select(func.count(Unit.id)).where(*condition))
+    listed = db.session.execute(select(Unit.code, Unit.name).where(*condition).order_by(Unit.path)
+                                .limit(LISTED_UNITS)).all() if count else []
+    return [tuple(row) for row in listed], count
+
+
+def require_closed(unit: Unit, end: date, consolidated: bool) -> None:
+    listed, count = unclosed_units(unit, end, consolidated)
+    if not count:
+        return
+    names = ", ".join(f"{name} ({code})" for code, name in listed[:10])
+    more = _(" và %(n)s đơn vị khác", n=count - 10) if count > 10 else ""
+    raise InvalidState(_("Chưa khóa sổ đến hết ngày %(date)s ở %(count)s đơn vị: %(names)s%(more)s. "
+                         "Báo cáo chỉ được lập cho kỳ đã khóa sổ.", date=end.strftime("%d/%m/%Y"),
+                         count=count, names=names, more=more),
+                       errors={"units": [code for code, _name in listed]})
+
+
+def publish_statement(statement: Statement, data: dict, *, by=None) -> Statement:
+    """Freeze the reviewed draft as version n+1 of its period; a later version must say why."""
+    db.session.refresh(statement, with_for_update=True)  # two publishers of one draft: the second waits, then sees it
+    if statement.status != "draft":
+        raise InvalidState(_("Báo cáo này đã công bố; muốn đính chính hãy lập bản mới rồi công bố."))
+    require_closed(statement.unit, statement.period_end, statement.is_consolidated)
+    previous = latest_published(statement)
+    reason = (data.get("reason") or "").strip()
+    if previous is not None and not reason:
+        raise ValidationFailed(field="reason", message=_(
+            "Kỳ này đã có phiên bản %(version)s công bố; cần ghi lý do đính chính.", version=previous.version))
+    published_at = datetime.now(VN).replace(microsecond=0)
+    version = previous.version + 1 if previous is not None else 1
+    text, digest = statement_content.freeze(statement.content, version=version, published_at=published_at.isoformat())
+    frozen = {"status": "published", "version": version, "canonical": text, "hash": digest, "content": None,
+              "published_at": published_at, "published_by_id": getattr(by, "id", None), "supersedes": previous,
+              "correction_reason": reason or None}
+    with db.session.no_autoflush:  # one UPDATE: once the hash is stored, the row may not change again
+        for name, value in frozen.items():
+            setattr(statement, name, value)
+    db.session.flush()
+    audit.record("statement.publish", "statement", statement.id, by=by,
+                 after={**describe(statement), "version": version, "hash": digest, "reason": reason or None})
+    return statement
+
+
+def same_period(statement: Statement):
+    return (Statement.unit_id == statement.unit_id, Statement.period_start == statement.period_start,
+            Statement.period_end == statement.period_end, Statement.is_consolidated == statement.is_consolidated)
+
+
+def latest_published(statement: Statement) -> Statement | None:
+    return db.session.scalar(select(Statement).where(*same_period(statement), Statement.status == "published")
+                             .order_by(Statement.version.desc()).limit(1))
+
+
+def versions_of(statement: Statement) -> list[Statement]:
+    return db.session.scalars(select(Statement).where(*same_period(statement), Statement.status == "published")
+                              .order_by(Statement.version)).all()
+
+
+def get_statement(statement_id) -> Statement:
+    statement = db.session.get(Statement, int(statement_id)) if str(statement_id).isdigit() else None
+    if statement is None:
+        raise NotFound(_("Không có báo cáo %(id)s.", id=statement_id))
+    return statement
+
+
+def get_published(statement_id) -> Statement:
+    """Only published statements exist for the public: a draft is as unknown as a wrong number."""
+    statement = get_statement(statement_id)
+    if statement.status != "published":
+        raise NotFound(_("Không có báo cáo %(id)s.", id=statement_id))
+    return statement
+
+
+def list_statements(unit: Unit, *, published_only: bool, limit: int = 50, offset: int = 0):
+    stmt = select(Statement).where(Statement.unit_id == unit.id)
+    if published_only:
+        stmt = stmt.where(Statement.status == "published")
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(stmt.order_by(Statement.period_end.desc(), Statement.is_consolidated.desc(),
+                                             Statement.version.desc().nulls_first(), Statement.id.desc())
+                               .limit(limit).offset(offset)).all()
+    return items, total
+
+
+def list_recent_published(*, limit: int = 10) -> list[Statement]:
+    return db.session.scalars(select(Statement).where(Statement.status == "published")
+                              .order_by(Statement.published_at.desc(), Statement.id.desc()).limit(limit)).all()
+
+
+def find_by_hash(digest: str) -> Statement | None:
+    return db.session.scalar(select(Statement).where(Statement.hash == digest.lower(),
+                                                     Statement.status == "published"))
+
+
+def verification(digest: str) -> dict:
+    """Recompute the hash of the stored content: valid only when it still matches the published one."""
+    statement = find_by_hash(digest) if len(digest) == 64 else None
+    if statement is None:
+        return {"valid": False, "statement_id": None, "unit": None, "period_start": None, "period_end": None}
+    valid = statement_content.sha256(statement.canonical) == statement.hash == digest.lower()
+    return {"valid": valid, "statement_id": statement.id, "unit": statement.unit.code,
+            "period_start": statement.period_start.isoformat(), "period_end": statement.period_end.isoformat()}
+
+
+def frozen_content(statement: Statement) -> dict:
+    """The content as published (with its hash), or the draft under review."""
+    if statement.status == "published":
+        return {**json.loads(statement.canonical), "hash": statement.hash}
+    return statement.content
+
+
+def describe(statement: Statement) -> dict:
+    return {"unit": statement.unit.code, "period_start": statement.period_start.isoformat(),
+            "period_end": statement.period_end.isoformat(), "consolidated": statement.is_consolidated}

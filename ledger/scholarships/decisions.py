@@ -1,0 +1,106 @@
+"""The committee's decision: re-judge on the program's current rules, check the quorum and the money,
+then award down the ranking (selection.py) within budget, quota and per-unit quotas, once per child
+per school year along the owner's branch of the tree.
+"""
+from datetime import timezone
+
+from sqlalchemy import or_, select
+
+from ledger.accounts.balances import fund_position
+from ledger.core import audit
+from ledger.core.db import utcnow
+from ledger.core.errors import InvalidState, OverBudget
+from ledger.core.i18n import _
+from ledger.core.money import format_vnd
+from ledger.extensions import db
+from ledger.scholarships import selection
+from ledger.scholarships.models import Award, Program, Round
+from ledger.scholarships.nominations import reevaluate
+from ledger.scholarships.programs import amount_for
+from ledger.scholarships.reviews import tallies
+from ledger.scholarships.sponsorships import add_installments
+from ledger.units.models import Unit
+from ledger.units.services import subtree_filter
+
+
+class AlreadyDecided(InvalidState):
+    status = 409
+
+
+def decide(found: Round, data: dict, *, by) -> tuple[selection.Selection, list[Award]]:
+    db.session.refresh(found, with_for_update=True)  # one decision per round, even when two arrive at once
+    if found.status != "open":
+        raise AlreadyDecided(_("Đợt xét này đã có quyết định số %(number)s; mỗi đợt chỉ quyết định một lần.",
+                               number=found.decision_number))
+    program = found.program
+    reevaluate(found)
+    votes = tallies(found)
+    check_quorum(found, votes)
+    check_budget(found)
+    chosen = selection.select_awards(
+        [as_selection_candidate(c, program, votes[c.id].vetoed) for c in found.candidates],
+        budget=found.budget, quota=found.quota, award_amount=program.award_amount,
+        unit_quotas=found.unit_quotas or {}, already_awarded=already_awarded(found))
+    by_id = {c.id: c for c in found.candidates}
+    awards = [record_award(found, by_id[a.candidate_id], a, data, by) for a in chosen.awards]
+    found.status, found.decision_number, found.decided_on = "decided", data["decision_number"].strip(), data["decided_on"]
+    found.decided_by_id, found.decided_at, found.rules_version = by.id, utcnow(), program.version
+    db.session.flush()
+    audit.record("round.decide", "scholarship_round", found.id, by=by, before={"status": "open"},
+                 after={"status": "decided", "decision_number": found.decision_number, "rules_version": program.version,
+                        "awards": [[a.candidate_id, a.amount, a.rank] for a in chosen.awards], "total": chosen.total})
+    return chosen, awards
+
+
+def check_quorum(found: Round, votes) -> None:
+    """With a quorum set, every eligible candidate needs that many votes from reviewers not recused."""
+    if not found.quorum:
+        return
+    short = [c.student.full_name for c in found.candidates
+             if c.eligible and votes[c.id].yes + votes[c.id].no < found.quorum]
+    if short:
+        raise InvalidState(_("Chưa đủ %(quorum)s ý kiến hội đồng cho: %(names)s.", quorum=found.quorum,
+                             names=", ".join(short)))
+
+
+def check_budget(found: Round) -> None:
+    """The round may not promise more than the fund has free (balance less earlier commitments)."""
+    db.session.refresh(found.program.fund, with_for_update=True)  # decisions on one fund take turns
+    available = fund_position(found.program.fund)["available"]
+    if found.budget > available:
+        raise OverBudget(_("Ngân sách đợt xét %(budget)s vượt số quỹ %(fund)s còn dùng được %(available)s.",
+                           budget=format_vnd(found.budget), fund=found.program.fund.code,
+                           available=format_vnd(max(available, 0))), field="budget")
+
+
+def as_selection_candidate(candidate, program: Program, vetoed: bool) -> selection.Candidate:
+    nominated_at = candidate.nominated_at
+    if nominated_at.tzinfo is None:  # SQLite hands back naive UTC
+        nominated_at = nominated_at.replace(tzinfo=timezone.utc)
+    return selection.Candidate(id=candidate.id, student_key=str(candidate.student_id), unit=candidate.nominated_by.code,
+                               eligible=candidate.eligible, vetoed=vetoed, score=candidate.score,
+                               nominated_at=nominated_at, amount=amount_for(program, candidate.score))
+
+
+def already_awarded(found: Round) -> set[str]:
+    """Students awarded this school year by a program of the owner, of a unit below it or above it,
+    unless this program allows more than one award."""
+    program = found.program
+    if program.allow_multiple_awards:
+        return set()
+    owner = program.owner_unit
+    related = select(Unit.id).where(or_(subtree_filter(owner.path), Unit.code.in_(owner.ancestor_codes)))
+    students = [c.student_id for c in found.candidates]
+    rows = db.session.scalars(select(Award.student_id).join(Program, Award.program_id == Program.id).where(
+        Award.school_year == found.school_year, Award.student_id.in_(students),
+        Program.owner_unit_id.in_(related)))
+    return {str(student_id) for student_id in rows}
+
+
+def record_award(found: Round, candidate, chosen: selection.Award, data: dict, by) -> Award:
+    award = Award(candidate=candidate, round=found, program=found.program, student_id=candidate.student_id,
+                  school_year=found.school_year, amount=chosen.amount, rank=chosen.rank,
+                  decision_number=data["decision_number"].strip(), decided_on=data["decided_on"], decided_by_id=by.id)
+    db.session.add(award)
+    add_installments(award)
+    return award

@@ -1,0 +1,155 @@
+"""Reading scholarship forms into the API's schemas: typed amounts ("2.000.000"), dates ("05/09/2025"),
+JSON rules from the editor, a student with up to a few prize rows. Problems come back per field.
+"""
+import json
+
+from marshmallow import ValidationError
+
+from ledger.accounts.forms import optional_date, parse_date
+from ledger.core import money
+from ledger.core.errors import LedgerError, ValidationFailed
+from ledger.core.i18n import _
+from ledger.core.web import translate_messages
+from ledger.scholarships import schemas
+
+PRIZE_ROWS = 3
+STUDENT_TEXT = ("full_name", "gender", "student_code", "national_id", "school", "household_status",
+                "household_certificate", "orphan", "ethnicity", "academic_result", "conduct", "guardian_name",
+                "guardian_phone", "address")
+STUDENT_FLAGS = ("disability", "ethnic_minority", "publish_consent")
+
+
+def flat_errors(messages, prefix: str = "") -> dict[str, str]:
+    """{"student": {"grade": ["..."]}} → {"student.grade": "..."}: one message per field for the page."""
+    if isinstance(messages, dict):
+        flat: dict[str, str] = {}
+        for key, value in messages.items():
+            flat.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        return {prefix: "; ".join(messages)}
+    if isinstance(messages, list):
+        return {k: v for i, m in enumerate(messages) for k, v in flat_errors(m, f"{prefix}[{i}]").items()}
+    return {prefix: str(messages)}
+
+
+def load(schema_class, data: dict) -> dict:
+    try:
+        return schema_class().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(errors=translate_messages(exc.messages)) from None
+
+
+def errors_of(exc: LedgerError) -> dict[str, str]:
+    return flat_errors(exc.errors or {})
+
+
+def text(form, name: str) -> str:
+    return (form.get(name) or "").strip()
+
+
+def json_field(form, name: str, default):
+    raw = text(form, name)
+    if not raw:
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ValidationFailed(_("JSON không hợp lệ (dòng %(line)s, cột %(col)s).", line=getattr(exc, "lineno", "?"),
+                                 col=getattr(exc, "colno", "?")), field=name) from None
+
+
+def amount_field(form, name: str):
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        return money.parse_amount(raw)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, field=name) from None
+
+
+def int_field(form, name: str):
+    raw = text(form, name)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationFailed(_("Phải là số nguyên."), field=name)
+    return int(raw)
+
+
+def without_none(data: dict) -> dict:
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def program_data(form) -> dict:
+    data = without_none({key: text(form, key) or None for key in
+                         ("code", "name", "owner_unit", "fund", "description", "kind", "schedule", "preset")})
+    data.update(without_none({"award_amount": amount_field(form, "award_amount"),
+                              "sponsorship_years": int_field(form, "sponsorship_years")}))
+    data["allow_multiple_awards"] = form.get("allow_multiple_awards") == "on"
+    data["rules"] = json_field(form, "rules", None)
+    data["scoring"] = json_field(form, "scoring", {})
+    data["tiers"] = json_field(form, "tiers", [])
+    return load(schemas.ProgramIn, data)
+
+
+def rules_data(form) -> dict:
+    return load(schemas.RulesIn, {"rules": json_field(form, "rules", None), "scoring": json_field(form, "scoring", {})})
+
+
+def round_data(form) -> dict:
+    data = without_none({"school_year": text(form, "school_year") or None, "name": text(form, "name"),
+                         "budget": amount_field(form, "budget"), "quota": int_field(form, "quota"),
+                         "quorum": int_field(form, "quorum"),
+                         "unit_quotas": json_field(form, "unit_quotas", None) or None})
+    data["nominations_close_on"] = parse_date(text(form, "nominations_close_on"), "nominations_close_on").isoformat()
+    data["blind_review"] = form.get("blind_review") == "on"
+    return load(schemas.RoundIn, data)
+
+
+def prizes_of(form) -> list[dict]:
+    prizes = []
+    for i in range(PRIZE_ROWS):
+        level = text(form, f"prize_level-{i}")
+        if level:
+            prizes.append(without_none({"level": level, "rank": text(form, f"prize_rank-{i}"),
+                                        "subject": text(form, f"prize_subject-{i}") or None,
+                                        "year": int_field(form, f"prize_year-{i}")}))
+    return prizes
+
+
+def candidate_data(form) -> dict:
+    student = without_none({name: text(form, name) or None for name in STUDENT_TEXT})
+    student.update({name: form.get(name) == "on" for name in STUDENT_FLAGS})
+    student.update(without_none({"grade": int_field(form, "grade"),
+                                 "household_certificate_year": int_field(form, "household_certificate_year")}))
+    born = optional_date(text(form, "date_of_birth"), "student.date_of_birth")
+    if born:
+        student["date_of_birth"] = born.isoformat()
+    student["prizes"] = prizes_of(form)
+    evidence = [line.strip() for line in text(form, "evidence").splitlines() if line.strip()]
+    return load(schemas.CandidateIn, {"nominated_by": text(form, "nominated_by"), "student": student,
+                                      "evidence": evidence, "note": text(form, "note")})
+
+
+def decide_data(form) -> dict:
+    return {"decision_number": text(form, "decision_number"),
+            "decided_on": parse_date(text(form, "decided_on"), "decided_on")}
+
+
+def pay_data(form) -> dict:
+    method = text(form, "method") or "cash"
+    if method not in ("cash", "bank"):
+        raise ValidationFailed(_("Hình thức chi: tiền mặt hoặc chuyển khoản."), field="method")
+    return {"date": parse_date(text(form, "date"), "date"), "method": method}
+
+
+def renew_data(form) -> dict:
+    data = without_none({"school_year": text(form, "school_year") or None, "school": text(form, "school") or None,
+                         "academic_result": text(form, "academic_result") or None,
+                         "conduct": text(form, "conduct") or None, "grade": int_field(form, "grade"),
+                         "decision_number": text(form, "decision_number") or None,
+                         "household_status": text(form, "household_status") or None})
+    data["decided_on"] = parse_date(text(form, "decided_on"), "decided_on").isoformat()
+    return load(schemas.RenewIn, data)

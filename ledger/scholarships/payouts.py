@@ -1,0 +1,95 @@
+"""Paying awards: one posted disbursement (phiếu chi, category scholarship) per payment, from the
+program's fund in its owner's books, approved by whoever decided the award. Unpaid installments of
+decided awards are the fund's commitments.
+"""
+from sqlalchemy import func, select
+
+from ledger.accounts.disbursements import record_approved_disbursement
+from ledger.accounts.models import Fund
+from ledger.core import audit
+from ledger.core.errors import InvalidState, NotFound
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.scholarships.models import Award, Installment, Program, Round
+
+
+def get_award(award_id) -> Award:
+    found = db.session.get(Award, int(award_id)) if str(award_id).isdigit() else None
+    if found is None:
+        raise NotFound(_("Không có suất học bổng %(id)s.", id=award_id))
+    return found
+
+
+def committed(fund: Fund) -> int:
+    """What decided awards still owe from this fund (registered in balances.commitment_sources)."""
+    return int(db.session.scalar(
+        select(func.coalesce(func.sum(Installment.amount), 0))
+        .join(Award, Installment.award_id == Award.id).join(Program, Award.program_id == Program.id)
+        .where(Program.fund_id == fund.id, Installment.disbursement_id.is_(None))) or 0)
+
+
+def next_installment(award: Award) -> Installment | None:
+    return next((i for i in award.installments if i.disbursement_id is None), None)
+
+
+def lock(award: Award) -> None:
+    """Payments of one award take turns: lock its row, then read its installments afresh."""
+    db.session.refresh(award, with_for_update=True)
+    db.session.scalars(select(Installment).where(Installment.award_id == award.id)
+                       .execution_options(populate_existing=True)).all()
+
+
+def pay_award(award: Award, data: dict, *, by):
+    """Pay the award's next installment (the whole award when it has one)."""
+    lock(award)
+    installment = next_installment(award)
+    if installment is None:
+        raise InvalidState(_("Suất học bổng này đã chi đủ."))
+    program, student = award.program, award.student
+    memo = _("Chi %(program)s năm học %(year)s cho em %(name)s (QĐ số %(number)s)",
+             program=program.name, year=award.school_year, name=student.full_name, number=award.decision_number)
+    if len(award.installments) > 1:
+        memo += _(", kỳ %(seq)s/%(count)s", seq=installment.seq, count=len(award.installments))
+    payee = {"name": student.full_name}
+    if student.guardian_name:
+        payee["representative"] = student.guardian_name
+    disbursement = record_approved_disbursement(
+        program.owner_unit, {"date": data["date"], "amount": installment.amount, "method": data["method"],
+                             "fund": program.fund.code, "category": "scholarship", "payee": payee, "memo": memo},
+        by=by, approved_by=award.decided_by)
+    # Ids, not relationships: next_installment() must see this payment before the next flush.
+    installment.disbursement_id, installment.paid_on = disbursement.id, data["date"]
+    award.disbursement_id = disbursement.id
+    if next_installment(award) is None:
+        award.status = "paid"
+    db.session.flush()
+    audit.record("award.pay", "scholarship_award", award.id, by=by,
+                 after={"installment": installment.seq, "disbursement": disbursement.id, "number": disbursement.number})
+    return disbursement
+
+
+def round_awards(found: Round) -> list[Award]:
+    """The awards the round's decision made (renewals in later years are paid on their own)."""
+    return db.session.scalars(select(Award).where(Award.round_id == found.id, Award.school_year == found.school_year)
+                              .order_by(Award.rank)).all()
+
+
+def pay_ceremony(found: Round, data: dict, *, by) -> list:
+    """At the ceremony: one disbursement per recipient not paid yet (a sponsorship's first installment);
+    all of them or none."""
+    if found.status != "decided":
+        raise InvalidState(_("Đợt xét chưa có quyết định; chưa chi được."))
+    waiting = [award for award in round_awards(found) if award.installments[0].disbursement_id is None]
+    if not waiting:
+        raise InvalidState(_("Mọi suất học bổng của đợt này đã được chi."))
+    return [pay_award(award, data, by=by) for award in waiting]
+
+
+def signoff_rows(found: Round) -> list[dict]:
+    """The sign-off list: each recipient with what the ceremony pays (the first installment)."""
+    rows = []
+    for award in round_awards(found):
+        first = award.installments[0]
+        rows.append({"award": award, "student": award.student, "candidate": award.candidate, "amount": first.amount,
+                     "number": first.disbursement.number if first.disbursement else None})
+    return rows

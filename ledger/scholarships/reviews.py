@@ -1,0 +1,110 @@
+"""Committee review: assigned reviewers say yes or no on each candidate, or declare a conflict of
+interest and are recused. A candidate is vetoed when more than half of the assigned reviewers who
+are not recused on it say no; in blind mode nobody sees others' votes before the decision.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ledger.auth.models import User
+from ledger.core import audit, permissions
+from ledger.core.errors import Forbidden, InvalidState, ValidationFailed
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.scholarships.models import Candidate, Review, ReviewerAssignment, Round
+
+
+@dataclass(frozen=True)
+class Tally:
+    yes: int
+    no: int
+    recused: int
+    pending: int
+
+    @property
+    def voting(self) -> int:
+        """Reviewers not recused on this candidate, whether they have voted yet or not."""
+        return self.yes + self.no + self.pending
+
+    @property
+    def vetoed(self) -> bool:
+        return self.no * 2 > self.voting
+
+
+def check_open(found: Round) -> None:
+    if found.status != "open":
+        raise InvalidState(_("Đợt xét đã có quyết định; không thay đổi hội đồng hay ý kiến được nữa."))
+
+
+def assign_reviewers(found: Round, usernames: list[str], *, by=None) -> list[ReviewerAssignment]:
+    """Add committee members (users holding a role at the program's owner unit); idempotent."""
+    check_open(found)
+    owner = found.program.owner_unit
+    have = {a.user_id for a in found.reviewers}
+    for username in dict.fromkeys(name.strip() for name in usernames):
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active or not permissions.roles_at(user, owner):
+            raise ValidationFailed(_("%(username)s không phải người dùng có vai trò tại %(unit)s.",
+                                     username=username, unit=owner.name), field="usernames")
+        if user.id not in have:
+            db.session.add(ReviewerAssignment(round=found, user=user, assigned_by_id=getattr(by, "id", None)))
+            have.add(user.id)
+            audit.record("round.reviewer", "scholarship_round", found.id, by=by, after={"reviewer": username})
+    db.session.flush()
+    return found.reviewers
+
+
+def is_reviewer(found: Round, user) -> bool:
+    return user is not None and any(a.user_id == user.id for a in found.reviewers)
+
+
+def record_review(candidate: Candidate, data: dict, *, by) -> Review:
+    """Only an assigned reviewer; a declared conflict recuses them (no vote). A second word replaces the first."""
+    found = candidate.round
+    if not is_reviewer(found, by):
+        raise Forbidden(_("Chỉ thành viên hội đồng được phân công cho đợt xét này mới ghi ý kiến."))
+    check_open(found)
+    conflict = bool(data.get("conflict_of_interest"))
+    recommend = None if conflict else data.get("recommend")
+    if not conflict and recommend is None:
+        raise ValidationFailed(_("Chọn đồng ý hoặc không đồng ý, hoặc khai báo xung đột lợi ích."), field="recommend")
+    review = next((r for r in candidate.reviews if r.reviewer_id == by.id), None)
+    before = describe(review) if review else None
+    if review is None:
+        review = Review(candidate=candidate, reviewer_id=by.id)
+        db.session.add(review)
+    review.conflict_of_interest, review.recommend = conflict, recommend
+    review.note = (data.get("note") or "").strip()
+    db.session.flush()
+    audit.record("candidate.review", "scholarship_candidate", candidate.id, by=by, before=before, after=describe(review))
+    return review
+
+
+def describe(review: Review) -> dict:
+    return {"recommend": review.recommend, "conflict_of_interest": review.conflict_of_interest, "note": review.note}
+
+
+def tally(candidate: Candidate, reviewer_ids: set[int]) -> Tally:
+    words = {r.reviewer_id: r for r in candidate.reviews if r.reviewer_id in reviewer_ids}
+    recused = sum(r.conflict_of_interest for r in words.values())
+    yes = sum(r.recommend is True for r in words.values())
+    no = sum(r.recommend is False for r in words.values())
+    return Tally(yes=yes, no=no, recused=recused, pending=len(reviewer_ids) - len(words))
+
+
+def tallies(found: Round) -> dict[int, Tally]:
+    reviewer_ids = {a.user_id for a in found.reviewers}
+    return {c.id: tally(c, reviewer_ids) for c in found.candidates}
+
+
+def votes_visible(found: Round) -> bool:
+    """Blind review hides everyone's votes from everyone else until the decision."""
+    return not found.blind_review or found.status == "decided"
+
+
+def own_reviews(found: Round, user) -> dict[int, Review]:
+    """The user's own word on each candidate of the round, by candidate id."""
+    if user is None:
+        return {}
+    return {r.candidate_id: r for r in db.session.scalars(
+        select(Review).join(Candidate).where(Candidate.round_id == found.id, Review.reviewer_id == user.id))}

@@ -1,0 +1,225 @@
+"""Round pages: every candidate with eligibility, reasons and score; nominating; the committee's
+review (blind if the round says so); the decision; payouts per award or at the ceremony; PDFs.
+"""
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from ledger.accounts.balances import fund_position
+from ledger.accounts.idempotency import form_post, form_token
+from ledger.auth.routes import login_required, safe_next
+from ledger.core import permissions
+from ledger.core.money import format_vnd
+from ledger.core.dates import vn_today
+from ledger.core.errors import Forbidden, LedgerError
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.scholarships import decisions, forms, nominations, payouts, pdfs, programs, reviews, sponsorships
+from ledger.scholarships.models import Award
+from ledger.scholarships.programs import amount_for
+from ledger.scholarships.routes import scholarships_pages as pages
+from ledger.units.models import Unit
+from ledger.units.services import subtree_filter
+
+
+def readable_round(round_id):
+    found = programs.get_round(round_id)
+    permissions.require(g.user, "read", found.program.owner_unit)
+    return found
+
+
+def awards_by_candidate(found) -> dict[int, Award]:
+    return {a.candidate_id: a for a in payouts.round_awards(found)}
+
+
+def render_round(found, *, message=None, status=200):
+    program, user = found.program, g.user
+    show_votes = reviews.votes_visible(found)
+    return render_template(
+        "scholarships/round.html", round=found, program=program, position=fund_position(program.fund),
+        awards=awards_by_candidate(found), tallies=reviews.tallies(found) if show_votes else {},
+        show_votes=show_votes, amount_for=amount_for, is_reviewer=reviews.is_reviewer(found, user),
+        today=vn_today().isoformat(), token=form_token(), message=message,
+        can_nominate=bool(nominating_units(found, user, limit=1))), status
+
+
+@pages.get("/rounds/<int:round_id>")
+@login_required
+def round_page(round_id):
+    return render_round(readable_round(round_id))
+
+
+def nominating_units(found, user, limit=300) -> list[Unit]:
+    """Units of the program owner's subtree where the user may nominate: all of it with a grant at
+    the owner or above, else the subtrees of the user's own grants inside it."""
+    owner = found.program.owner_unit
+    if permissions.allowed(user, "nominate", owner):
+        paths = [owner.path]
+    else:
+        paths = [root.path for root in permissions.visible_roots(user)
+                 if root.is_within(owner) and permissions.allowed(user, "nominate", root)]
+    if not paths:
+        return []
+    return db.session.scalars(select(Unit).where(or_(*(subtree_filter(path) for path in paths)))
+                              .order_by(Unit.depth, Unit.path).limit(limit)).all()
+
+
+@pages.route("/rounds/<int:round_id>/nominate", methods=["GET", "POST"])
+@login_required
+def nominate(round_id):
+    found = programs.get_round(round_id)
+    units = nominating_units(found, g.user)  # a school may nominate to its province without reading the round
+    if not units:
+        raise Forbidden()
+    typed = request.form.to_dict() if request.method == "POST" else {"nominated_by": units[0].code if units else ""}
+    if request.method == "GET":
+        return render_template("scholarships/nominate.html", round=found, units=units, typed=typed, errors={})
+    try:
+        data = forms.candidate_data(request.form)
+        permissions.require(g.user, "nominate", db.session.scalar(select(Unit).where(Unit.code == data["nominated_by"])))
+        candidate = nominations.nominate(found, data, by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_template("scholarships/nominate.html", round=found, units=units, typed=typed,
+                               errors=forms.errors_of(exc), message=exc.detail), exc.status
+    db.session.commit()
+    verdict = _("đủ điều kiện") if candidate.eligible else _("chưa đủ điều kiện")
+    flash(_("Đã nhận hồ sơ em %(name)s: %(verdict)s, %(score)s điểm.", name=candidate.student.full_name,
+            verdict=verdict, score=candidate.score))
+    if permissions.allowed(g.user, "read", found.program.owner_unit):
+        return redirect(url_for("scholarships.round_page", round_id=found.id) + f"#c{candidate.id}", 303)
+    return redirect(url_for("scholarships.nominate", round_id=found.id), 303)
+
+
+@pages.post("/rounds/<int:round_id>/reviewers")
+@login_required
+def assign_reviewers(round_id):
+    found = readable_round(round_id)
+    permissions.require(g.user, "setup", found.program.owner_unit)
+    names = [name for name in request.form.get("usernames", "").replace(",", " ").split() if name]
+    try:
+        reviews.assign_reviewers(found, names, by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_round(found, message=exc.detail, status=exc.status)
+    db.session.commit()
+    flash(_("Đã cập nhật hội đồng xét duyệt."))
+    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+
+
+@pages.get("/rounds/<int:round_id>/review")
+@login_required
+def review_page(round_id):
+    found = readable_round(round_id)
+    return render_review(found)
+
+
+def render_review(found, *, message=None, status=200):
+    show_votes = reviews.votes_visible(found)
+    return render_template("scholarships/review.html", round=found, is_reviewer=reviews.is_reviewer(found, g.user),
+                           mine=reviews.own_reviews(found, g.user), show_votes=show_votes,
+                           tallies=reviews.tallies(found) if show_votes else {}, message=message), status
+
+
+@pages.post("/candidates/<int:candidate_id>/review")
+@login_required
+def review(candidate_id):
+    candidate = nominations.get_candidate(candidate_id)
+    found = readable_round(candidate.round_id)
+    choice = request.form.get("choice")
+    data = {"conflict_of_interest": choice == "conflict", "recommend": {"yes": True, "no": False}.get(choice),
+            "note": request.form.get("note", "")}
+    try:
+        reviews.record_review(candidate, data, by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_review(found, message=exc.detail, status=exc.status)
+    db.session.commit()
+    flash(_("Đã ghi ý kiến về em %(name)s.", name=candidate.student.full_name))
+    return redirect(url_for("scholarships.review_page", round_id=found.id) + f"#c{candidate.id}", 303)
+
+
+@pages.post("/rounds/<int:round_id>/decide")
+@login_required
+def decide(round_id):
+    found = readable_round(round_id)
+    permissions.require(g.user, "approve", found.program.owner_unit)
+    try:
+        chosen, _awards = decisions.decide(found, forms.decide_data(request.form), by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_round(found, message=exc.detail, status=exc.status)
+    db.session.commit()
+    flash(_("Đã quyết định: %(count)s suất, tổng %(total)s.", count=len(chosen.awards),
+            total=format_vnd(chosen.total)))
+    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+
+
+@pages.post("/rounds/<int:round_id>/pay")
+@login_required
+@form_post
+def pay_ceremony(round_id):
+    found = readable_round(round_id)
+    permissions.require(g.user, "post", found.program.owner_unit)
+    try:
+        paid = payouts.pay_ceremony(found, forms.pay_data(request.form), by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()  # the page must not show the payments that were refused with it
+        return render_round(found, message=exc.detail, status=exc.status)
+    flash(_("Đã chi %(count)s phiếu chi tại lễ trao: %(numbers)s.", count=len(paid),
+            numbers=", ".join(d.number for d in paid)))
+    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+
+
+@pages.get("/awards/<int:award_id>")
+@login_required
+def award_page(award_id):
+    return render_award(payouts.get_award(award_id))
+
+
+def render_award(award, *, message=None, status=200):
+    permissions.require(g.user, "read", award.program.owner_unit)
+    chain = [award]
+    while chain[-1].renewal_of is not None:
+        chain.append(chain[-1].renewal_of)
+    renewal = db.session.scalar(select(Award).where(Award.renewal_of_id == award.id))
+    return render_template("scholarships/award.html", award=award, chain=chain, renewal=renewal,
+                           next_installment=payouts.next_installment(award), today=vn_today().isoformat(),
+                           token=form_token(), message=message), status
+
+
+@pages.post("/awards/<int:award_id>/pay")
+@login_required
+@form_post
+def pay_award(award_id):
+    award = payouts.get_award(award_id)
+    permissions.require(g.user, "post", award.program.owner_unit)
+    try:
+        disbursement = payouts.pay_award(award, forms.pay_data(request.form), by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_award(award, message=exc.detail, status=exc.status)
+    flash(_("Đã chi %(amount)s cho em %(name)s, phiếu chi %(number)s.", amount=format_vnd(disbursement.amount),
+            name=award.student.full_name, number=disbursement.number))
+    back = request.form.get("next")
+    return redirect(safe_next(back) if back else url_for("scholarships.award_page", award_id=award.id), 303)
+
+
+@pages.post("/awards/<int:award_id>/renew")
+@login_required
+def renew_award(award_id):
+    award = payouts.get_award(award_id)
+    permissions.require(g.user, "approve", award.program.owner_unit)
+    try:
+        renewal = sponsorships.renew_award(award, forms.renew_data(request.form), by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_award(award, message=exc.detail, status=exc.status)
+    db.session.commit()
+    flash(_("Đã gia hạn đỡ đầu năm học %(year)s.", year=renewal.school_year))
+    return redirect(url_for("scholarships.award_page", award_id=renewal.id), 303)
+
+
+@pages.get("/rounds/<int:round_id>/<any(decision, certificates, signoff):document>.pdf")
+@login_required
+def round_pdf(round_id, document):
+    return pdfs.pdf_response(readable_round(round_id), document)

@@ -1,0 +1,163 @@
+"""Scholarship pages: programs (from presets), the rule editor that shows who passes, rounds.
+Round, review and payout pages are in round_routes.py; both use the blueprint defined here.
+"""
+import copy
+import json
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import false, or_, select
+
+from ledger.accounts.services import funds_usable_in
+from ledger.auth.routes import login_required
+from ledger.core import permissions
+from ledger.core.errors import LedgerError
+from ledger.core.i18n import _
+from ledger.extensions import db
+from ledger.scholarships import forms, nominations, programs, rules
+from ledger.scholarships.models import Program, Round
+from ledger.units.models import Unit
+from ledger.units.services import subtree_filter
+
+scholarships_pages = Blueprint("scholarships", __name__, template_folder="templates", url_prefix="/scholarships")
+
+
+# Globals rather than a context processor, so imported macros see them too.
+scholarships_pages.add_app_template_global(rules.label, "rule_label")
+
+
+@scholarships_pages.app_template_global("may")
+def may(action: str, unit) -> bool:
+    return permissions.allowed(g.get("user"), action, unit)
+
+
+def visible_programs(user) -> list[Program]:
+    """Programs owned in the user's subtrees or above them (a branch nominates to its province)."""
+    roots = permissions.visible_roots(user)
+    above = {code for root in roots for code in root.ancestor_codes}
+    owners = select(Unit.id).where(or_(false(), Unit.code.in_(above), *(subtree_filter(r.path) for r in roots)))
+    return db.session.scalars(select(Program).where(Program.owner_unit_id.in_(owners))
+                              .order_by(Program.created_at.desc(), Program.id.desc())).all()
+
+
+@scholarships_pages.get("")
+@login_required
+def index():
+    presets = [(code, preset) for code, preset in rules.PRESETS.items()]
+    return render_template("scholarships/index.html", programs=visible_programs(g.user), presets=presets)
+
+
+def preset_form(code: str | None) -> dict:
+    preset = copy.deepcopy(rules.PRESETS.get(code or "", {}))
+    kind = "sponsorship" if code == "con_nuoi" else "scholarship"
+    return {"name": str(preset.get("name", "")), "description": str(preset.get("description", "")),
+            "rules": json.dumps(preset.get("rules", {"all": []}), ensure_ascii=False, indent=2),
+            "scoring": json.dumps(preset.get("scoring", {}), ensure_ascii=False, indent=2),
+            "kind": kind, "schedule": "monthly" if kind == "sponsorship" else "once", "preset": code or "",
+            "tiers": "[]"}
+
+
+@scholarships_pages.route("/programs/new", methods=["GET", "POST"])
+@login_required
+def new_program():
+    if request.method == "GET":
+        typed = preset_form(request.args.get("preset"))
+        return render_template("scholarships/program_form.html", typed=typed, errors={}, funds=usable_funds())
+    typed = request.form.to_dict()
+    try:
+        data = forms.program_data(request.form)
+        permissions.require(g.user, "setup", get_unit_or_none(data["owner_unit"]))
+        program = programs.create_program(data, by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_template("scholarships/program_form.html", typed=typed, errors=forms.errors_of(exc),
+                               message=exc.detail, funds=usable_funds()), exc.status
+    db.session.commit()
+    flash(_("Đã tạo chương trình %(name)s.", name=program.name))
+    return redirect(url_for("scholarships.program_page", code=program.code), 303)
+
+
+def get_unit_or_none(code):
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def usable_funds():
+    return {fund.code: fund for root in permissions.visible_roots(g.user) for fund in funds_usable_in(root)}.values()
+
+
+@scholarships_pages.get("/programs/<code>")
+@login_required
+def program_page(code):
+    program = programs.get_program(code)
+    permissions.require(g.user, "read", program.owner_unit)
+    return render_program(program, round_typed={"school_year": "", "budget": "", "quota": ""}, round_errors={})
+
+
+def render_program(program, *, round_typed, round_errors, message=None, status=200):
+    return render_template("scholarships/program.html", program=program,
+                           rule_lines=rules.describe_rules(program.rules),
+                           scoring_lines=rules.describe_scoring(program.scoring), round_typed=round_typed,
+                           round_errors=round_errors, message=message), status
+
+
+@scholarships_pages.post("/programs/<code>/rounds")
+@login_required
+def create_round(code):
+    program = programs.get_program(code)
+    permissions.require(g.user, "setup", program.owner_unit)
+    try:
+        found = programs.create_round(program, forms.round_data(request.form), by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return render_program(program, round_typed=request.form.to_dict(), round_errors=forms.errors_of(exc),
+                              message=exc.detail, status=exc.status)
+    db.session.commit()
+    flash(_("Đã mở đợt xét %(name)s.", name=found.name))
+    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+
+
+def rounds_to_preview(program) -> list[Round]:
+    """The open rounds' candidates, or the latest round's when none is open."""
+    open_rounds = [r for r in program.rounds if r.status == "open"]
+    return open_rounds or program.rounds[-1:]
+
+
+@scholarships_pages.route("/programs/<code>/rules", methods=["GET", "POST"])
+@login_required
+def rule_editor(code):
+    """Edit rules and scoring as JSON; "Thử" shows at once who of the current candidates would pass."""
+    program = programs.get_program(code)
+    permissions.require(g.user, "read", program.owner_unit)
+    typed = {"rules": json.dumps(program.rules, ensure_ascii=False, indent=2),
+             "scoring": json.dumps(program.scoring, ensure_ascii=False, indent=2)}
+    problems, message, rows, status = {}, None, None, 200
+    proposed = {"rules": program.rules, "scoring": program.scoring}
+    if request.method == "POST":
+        typed = {"rules": request.form.get("rules", ""), "scoring": request.form.get("scoring", "")}
+        try:
+            proposed = forms.rules_data(request.form)
+            programs.check_rules_and_scoring(proposed)
+            if request.form.get("action") == "save":
+                return save_rules(program, proposed)
+        except LedgerError as exc:
+            db.session.rollback()
+            problems, message, status, proposed = exc.errors or {}, exc.detail, exc.status, None
+    if proposed is not None:
+        rows = nominations.preview(rounds_to_preview(program), proposed["rules"], proposed["scoring"])
+    return render_template("scholarships/rules.html", program=program, typed=typed, problems=problems, message=message,
+                           rows=rows, lines=rules.describe_rules(proposed["rules"]) if proposed else []), status
+
+
+def save_rules(program, proposed):
+    permissions.require(g.user, "setup", program.owner_unit)
+    programs.update_rules(program, proposed, by=g.user)
+    db.session.commit()
+    flash(_("Đã lưu điều kiện xét chọn, phiên bản %(version)s.", version=program.version))
+    return redirect(url_for("scholarships.rule_editor", code=program.code), 303)
+
+
+def unit_panel(unit, user) -> Markup:
+    """The unit page's scholarships section: the unit's own programs and their rounds."""
+    owned = db.session.scalars(select(Program).where(Program.owner_unit_id == unit.id).order_by(Program.id)).all()
+    return Markup(render_template("scholarships/unit_panel.html", unit=unit, programs=owned,
+                                  can_setup=permissions.allowed(user, "setup", unit)))

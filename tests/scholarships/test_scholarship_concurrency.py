@@ -1,0 +1,61 @@
+"""Requests at the same moment on PostgreSQL, each thread with its own client and session: an award
+is paid once, a round is decided once, and two rounds cannot together promise more than the fund has."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from ledger.accounts.treasury_models import Disbursement
+from ledger.core.dates import vn_today
+from ledger.extensions import db
+from ledger.scholarships.models import Award
+
+pytestmark = pytest.mark.postgres
+TODAY = vn_today().isoformat()
+
+
+def at_once(app, api, requests):
+    """POST every (path, body) in its own thread, released together; the responses in order."""
+    barrier = threading.Barrier(len(requests))
+
+    def send(request):
+        path, body = request
+        barrier.wait(timeout=60)
+        response = app.test_client().post("/api/v1" + path, json=body,
+                                          headers={"Authorization": f"Bearer {api.token}"})
+        return response.status_code, response.get_json()
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return list(pool.map(send, requests))
+
+
+def test_an_award_paid_twice_at_once_is_paid_once(app, people, decided):
+    award_id = decided["awards"][0]["id"]
+    results = at_once(app, people["treasurer"], [(f"/scholarships/awards/{award_id}/pay",
+                                                  {"date": TODAY, "method": "cash"})] * 2)
+    assert sorted(status for status, _body in results) == [201, 422]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Disbursement.id))) == 1
+    assert people["treasurer"].get(f"/scholarships/awards/{award_id}").json["status"] == "paid"
+
+
+def test_a_round_decided_twice_at_once_is_decided_once(app, people, open_round, nominate):
+    nominate(open_round)
+    body = {"decision_number": "1/QĐ", "decided_on": TODAY}
+    results = at_once(app, people["approver"], [(f"/scholarships/rounds/{open_round}/decide", body)] * 2)
+    assert sorted(status for status, _body in results) == [200, 409]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Award.id))) == 1
+
+
+def test_two_rounds_cannot_promise_the_same_money(app, people, program, round_body, nominate):
+    rounds = [people["treasurer"].post("/scholarships/programs/HB-SL/rounds", json=round_body(
+        school_year=year, budget=30_000_000, quota=None)).json["id"] for year in ("2025-2026", "2026-2027")]
+    for round_id in rounds:
+        for _ in range(15):
+            nominate(round_id)
+    body = {"decision_number": "2/QĐ", "decided_on": TODAY}
+    results = at_once(app, people["approver"], [(f"/scholarships/rounds/{r}/decide", body) for r in rounds])
+    assert sorted((status, (reply or {}).get("code")) for status, reply in results) == [
+        (200, None), (422, "over_budget")]
+    assert people["treasurer"].get("/funds/QKH-SL").json["committed"] == 30_000_000
