@@ -1,10 +1,12 @@
 """Locust: clients posting cash receipts with Idempotency-Keys to /api/v1/units/<branch>/receipts.
 
-Each simulated client posts to its own branch. BENCH_PLAN names the JSON written by setup_data.py;
-at the end the keys of every 201 answer are written to BENCH_KEYS so run.sh can count them.
+Each simulated client posts to its own branch. BENCH_PLAN names the JSON written by setup_data.py.
+At the end every 201 answer's key count, the latencies and the first/last timestamps go to
+BENCH_KEYS, so summarise.py computes exact rates and percentiles and compares with the database.
 """
 import json
 import os
+import time
 import uuid
 from itertools import count
 
@@ -15,7 +17,7 @@ DAY = os.environ.get("BENCH_DATE", "2026-03-10")
 REPLAY_EVERY = int(os.environ.get("BENCH_REPLAY_EVERY", "0"))  # also resend every n-th key: must not double
 clients = count()
 succeeded: set[str] = set()
-replayed = {"count": 0}
+record = {"latencies_ms": [], "replay_latencies_ms": [], "failures": 0, "started": None, "finished": None}
 
 
 class Treasurer(FastHttpUser):
@@ -38,20 +40,26 @@ class Treasurer(FastHttpUser):
         body = {"date": DAY, "amount": 50_000 + self.sent % 1000 * 1_000, "method": "cash",
                 "fund": PLAN["fund"], "category": "donation", "donor": {"id": PLAN["donor_id"]},
                 "memo": "Ủng hộ quỹ khuyến học"}
-        name = "POST receipt (replay)" if replay else "POST receipt"
+        started = time.time()
+        record["started"] = record["started"] or started
         with self.client.post(f"/api/v1/units/{self.unit}/receipts", data=json.dumps(body),
-                              headers={**self.headers, "Idempotency-Key": key}, name=name,
+                              headers={**self.headers, "Idempotency-Key": key},
+                              name="POST receipt (replay)" if replay else "POST receipt",
                               catch_response=True) as response:
+            elapsed = (time.time() - started) * 1000
             if response.status_code != 201:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                record["failures"] += 1
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
                 return
+            record["finished"] = time.time()
             if replay:
-                replayed["count"] += 1
+                record["replay_latencies_ms"].append(elapsed)
             else:
                 succeeded.add(key)
+                record["latencies_ms"].append(elapsed)
 
 
 @events.test_stop.add_listener
-def write_keys(environment, **_kwargs):
+def write_record(environment, **_kwargs):
     with open(os.environ["BENCH_KEYS"], "w", encoding="utf-8") as handle:
-        json.dump({"succeeded": len(succeeded), "replayed": replayed["count"]}, handle)
+        json.dump({**record, "succeeded": len(succeeded)}, handle)

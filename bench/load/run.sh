@@ -13,6 +13,7 @@ DURATION=${BENCH_DURATION:-60s}
 WORKERS=${BENCH_WORKERS:-4}
 THREADS=${BENCH_THREADS:-4}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/ledger-load.XXXX)}
+mkdir -p "$OUT"
 export LEDGER_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$DB"
 export LEDGER_SECRET_KEY=load-benchmark
 export BENCH_PLAN="$OUT/plan.json" BENCH_KEYS="$OUT/keys.json"
@@ -24,12 +25,13 @@ psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DAT
   --access-logfile /dev/null --log-level warning 'ledger:create_app()' &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" && break; sleep 0.5; done
+for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" && break; sleep 0.5; done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" || { echo "gunicorn did not start" >&2; exit 1; }
 
 .venv/bin/locust -f bench/load/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$DURATION" \
-  --stop-timeout 30 --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary --loglevel WARNING
+  --stop-timeout 30 --host "http://127.0.0.1:$PORT" --only-summary --loglevel WARNING
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
 echo "--- $USERS clients, $DURATION, gunicorn $WORKERS workers x $THREADS threads, PostgreSQL $DB"
-.venv/bin/python bench/load/summarise.py "$OUT/locust_stats.csv" "$BENCH_KEYS"
+.venv/bin/python bench/load/summarise.py "$BENCH_KEYS"
 .venv/bin/ledger check

@@ -1,7 +1,7 @@
-"""Summarise a load run: receipts/s and latency from locust's CSV, then prove nothing was lost or
-doubled — receipts in the database equal the 201 answers to distinct Idempotency-Keys.
+"""Summarise a load run: receipts/s and exact latency percentiles from the client's own record,
+then prove nothing was lost or doubled — receipts in the database equal the distinct
+Idempotency-Keys that got 201.
 """
-import csv
 import json
 import sys
 
@@ -12,27 +12,29 @@ from ledger.accounts.treasury_models import Receipt
 from ledger.extensions import db
 
 
-def main(stats_csv: str, keys_json: str) -> int:
-    with open(stats_csv, encoding="utf-8") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    first = rows["POST receipt"]
-    keys = json.load(open(keys_json, encoding="utf-8"))
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def main(record_json: str) -> int:
+    record = json.load(open(record_json, encoding="utf-8"))
     app = create_app()
     with app.app_context():
         posted = db.session.scalar(select(func.count(Receipt.id)))
-    requests, failures = int(first["Request Count"]), int(first["Failure Count"])
-    rate = float(first["Requests/s"]) * (requests - failures) / max(requests, 1)
-    print(f"requests:                {requests}, failed {failures}")
-    print(f"receipts/s:              {rate:.1f}")
-    print(f"latency ms p50/p95/p99/max: {first['50%']} / {first['95%']} / {first['99%']} / "
-          f"{float(first['Max Response Time']):.0f}")
-    if "POST receipt (replay)" in rows:
-        print(f"replayed keys:           {keys['replayed']} answered 201 again, p99 {rows['POST receipt (replay)']['99%']} ms")
-    print(f"distinct keys answered 201: {keys['succeeded']};  receipts in the database: {posted}")
-    same = posted == keys["succeeded"]
+    latencies, seconds = record["latencies_ms"], (record["finished"] or 0) - (record["started"] or 0)
+    print(f"201 answers:             {len(latencies)} in {seconds:.1f} s, {record['failures']} failures")
+    print(f"receipts/s:              {len(latencies) / seconds if seconds else 0:.1f}")
+    print("latency ms p50/p95/p99/max: " + " / ".join(
+        f"{percentile(latencies, share):.0f}" for share in (0.50, 0.95, 0.99, 1.0)))
+    if record["replay_latencies_ms"]:
+        print(f"replayed keys:           {len(record['replay_latencies_ms'])} answered 201 again, "
+              f"p99 {percentile(record['replay_latencies_ms'], 0.99):.0f} ms")
+    print(f"distinct keys answered 201: {record['succeeded']};  receipts in the database: {posted}")
+    same = posted == record["succeeded"]
     print("nothing lost, nothing doubled" if same else "MISMATCH between answers and receipts")
     return 0 if same else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1]))

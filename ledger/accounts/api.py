@@ -92,7 +92,7 @@ def get_entry(entry_id):
 @accounts_api.response(201, schemas.EntryOut)
 def reverse_entry(data, entry_id):
     entry = services.get_entry(entry_id)
-    permissions.require(g.user, "post", entry.unit)
+    permissions.require_each(g.user, "post", [e.unit for e in entry.transaction.entries])
     return services.reverse_entry(entry, on=data["date"], reason=data["reason"], by=g.user)
 
 

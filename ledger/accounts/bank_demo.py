@@ -45,8 +45,8 @@ def statement_for(commune) -> str:
     receipts = db.session.scalars(select(Receipt).where(Receipt.unit_id == commune.id, Receipt.method == "bank")
                                   .order_by(Receipt.dated_on, Receipt.id)).all()
     last = max((r.dated_on for r in receipts), default=None) or commune.created_at.date()
-    rows = [(r.dated_on, f"{ascii_memo(r.donor.name if r.donor else '').upper()} chuyen khoan ung ho QKHBL", r.amount, 0)
-            for r in receipts]
+    rows = [(r.dated_on, f"{ascii_memo(r.donor.name if r.donor else '').upper()} chuyen khoan ung ho QKHBL",
+             r.amount, 0) for r in receipts]
     rows += [(last + timedelta(days=1), "TAN VAN SU QKHBL ung ho hoc sinh ngheo", 500_000, 0),
              (last + timedelta(days=2), "Tra lai tien gui thang", 35_000, 0),
              (last + timedelta(days=2), "Phi quan ly tai khoan", 0, 11_000)]

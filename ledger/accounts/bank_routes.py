@@ -69,8 +69,8 @@ def book_page(code, kind):
     unit = unit_for(code, "read")
     args = request.args
     try:
-        book = cashbook.build_book(unit, kind, fund=cashbook.book_fund(unit, args.get("fund")),
-                                   start=optional_date(args.get("from"), "from"), end=optional_date(args.get("to"), "to"))
+        start, end = optional_date(args.get("from"), "from"), optional_date(args.get("to"), "to")
+        book = cashbook.build_book(unit, kind, fund=cashbook.book_fund(unit, args.get("fund")), start=start, end=end)
     except LedgerError as exc:
         flash(exc.detail)
         return redirect(url_for("bank.book_page", code=unit.code, kind=kind if kind in cashbook.BOOKS else "cash"))
@@ -162,8 +162,8 @@ def upload_statement(account_id):
 def save_mapping(account_id):
     account = account_for(account_id, "setup")
     try:
-        bank_accounts.save_mapping(account, {name: request.form.get(name, "") for name in bank_accounts.STATEMENT_FIELDS},
-                                   by=g.user)
+        typed = {name: request.form.get(name, "") for name in bank_accounts.STATEMENT_FIELDS}
+        bank_accounts.save_mapping(account, typed, by=g.user)
         db.session.commit()
     except LedgerError as exc:
         db.session.rollback()

@@ -5,8 +5,8 @@
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
 from ledger.accounts import allowances, campaigns, honor
-from ledger.accounts.donors import get_donor
 from ledger.accounts.community_routes import chosen_year, community_pages, status_of, unit_for
+from ledger.accounts.donors import get_donor
 from ledger.accounts.forms import parse_date
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.accounts.public_campaigns import chart_of
@@ -94,9 +94,7 @@ def campaign_targets(code):
     unit = scope_of(campaign)
     permissions.require(g.user, "setup", unit)  # a unit hands targets down to its own sub-units
     try:
-        targets = [{"unit": child, "amount": parse_amount(text) if text.strip() not in ("", "0") else 0}
-                   for child, text in ((k.removeprefix("target-"), v) for k, v in request.form.items()
-                                       if k.startswith("target-")) if text.strip()]
+        targets = typed_targets(request.form)
         if any(get_unit(t["unit"]).parent_id != unit.id for t in targets):
             raise ValidationFailed(_("Chỉ giao chỉ tiêu cho đơn vị trực thuộc."), field="targets")
         campaigns.set_targets(campaign, targets, by=g.user)
@@ -105,6 +103,12 @@ def campaign_targets(code):
     db.session.commit()
     flash(_("Đã giao chỉ tiêu cho %(n)s đơn vị.", n=len(targets)))
     return redirect(url_for("community.campaign_page", code=code, unit=unit.code), 303)
+
+
+def typed_targets(form) -> list[dict]:
+    """The filled-in "target-<unit code>" fields; a blank one keeps its target, "0" clears it."""
+    return [{"unit": name.removeprefix("target-"), "amount": 0 if text.strip() == "0" else parse_amount(text)}
+            for name, text in form.items() if name.startswith("target-") and text.strip()]
 
 
 @community_pages.post("/campaigns/<code>/pledges")

@@ -6,6 +6,7 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from ledger.accounts import allowances, campaigns, dues, honor, members
+from ledger.accounts import campaign_schemas
 from ledger.accounts import community_schemas as schemas
 from ledger.accounts.donors import get_donor
 from ledger.accounts.idempotency import money_post
@@ -181,22 +182,22 @@ def pay_allowance(data, rule_id):
 # ---- campaigns ------------------------------------------------------------------------------
 
 @community_api.post("/campaigns")
-@community_api.arguments(schemas.CampaignIn)
-@community_api.response(201, schemas.CampaignOut)
+@community_api.arguments(campaign_schemas.CampaignIn)
+@community_api.response(201, campaign_schemas.CampaignOut)
 def create_campaign(data):
     unit_for(data["owner_unit"], "setup")
     return committed(campaigns.create_campaign(data, by=g.user))
 
 
 @community_api.get("/campaigns/<code>")
-@community_api.response(200, schemas.CampaignOut)
+@community_api.response(200, campaign_schemas.CampaignOut)
 def get_campaign(code):
     return campaigns.get_campaign(code)
 
 
 @community_api.put("/campaigns/<code>/targets")
-@community_api.arguments(schemas.TargetsIn)
-@community_api.response(200, schemas.TargetsOut)
+@community_api.arguments(campaign_schemas.TargetsIn)
+@community_api.response(200, campaign_schemas.TargetsOut)
 def set_targets(data, code):
     campaign = campaigns.get_campaign(code)
     for item in data["targets"]:
@@ -210,8 +211,8 @@ def set_targets(data, code):
 
 
 @community_api.post("/campaigns/<code>/pledges")
-@community_api.arguments(schemas.PledgeIn)
-@community_api.response(201, schemas.PledgeOut)
+@community_api.arguments(campaign_schemas.PledgeIn)
+@community_api.response(201, campaign_schemas.PledgeOut)
 def create_pledge(data, code):
     campaign = campaigns.get_campaign(code)
     permissions.require(g.user, "post", get_unit(data["unit"]) if data.get("unit") else campaign.owner_unit)
@@ -221,8 +222,8 @@ def create_pledge(data, code):
 
 
 @community_api.get("/campaigns/<code>/pledges")
-@community_api.arguments(schemas.ProgressQuery, location="query")
-@community_api.response(200, schemas.PledgeList)
+@community_api.arguments(campaign_schemas.ProgressQuery, location="query")
+@community_api.response(200, campaign_schemas.PledgeList)
 def list_pledges(query, code):
     campaign = campaigns.get_campaign(code)
     rows = campaigns.pledges_of(campaign, unit_for(query["unit"] or campaign.owner_unit.code, "read"))
@@ -230,8 +231,8 @@ def list_pledges(query, code):
 
 
 @community_api.get("/campaigns/<code>/progress")
-@community_api.arguments(schemas.ProgressQuery, location="query")
-@community_api.response(200, schemas.ProgressOut)
+@community_api.arguments(campaign_schemas.ProgressQuery, location="query")
+@community_api.response(200, campaign_schemas.ProgressOut)
 def campaign_progress(query, code):
     """Progress is public (the portal shows it without login); any signed-in caller may read it."""
     campaign = campaigns.get_campaign(code)
@@ -240,13 +241,13 @@ def campaign_progress(query, code):
 
 
 @community_api.get("/campaigns/<code>/honor-roll")
-@community_api.response(200, schemas.HonorRollOut)
+@community_api.response(200, campaign_schemas.HonorRollOut)
 def campaign_honor_roll(code):
     return honor.honor_roll(campaign=campaigns.get_campaign(code))
 
 
 @community_api.get("/units/<code>/donors/<donor_id>/statement")
 @community_api.arguments(schemas.YearQuery, location="query")
-@community_api.response(200, schemas.GivingStatementOut)
+@community_api.response(200, campaign_schemas.GivingStatementOut)
 def giving_statement(query, code, donor_id):
     return honor.giving_statement(get_donor(donor_id), unit_for(code, "read"), query["year"])

@@ -9,7 +9,7 @@ from ledger.accounts import balances
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_transaction
-from ledger.accounts.receipts import MONEY_ACCOUNTS, check_fund_usable, check_goods
+from ledger.accounts.receipts import MONEY_ACCOUNTS, check_fund_usable, check_goods, referenced
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury_models import ApprovalPolicy, Disbursement
 from ledger.auth.models import User
@@ -30,10 +30,10 @@ EXPENSE_ACCOUNTS = {"scholarship": "611", "award": "612", "gift": "612", "operat
 
 def create_disbursement(unit: Unit, data: dict, *, by) -> Disbursement:
     """A pending payment voucher: checked now for what cannot change, for money only at approval."""
-    fund = get_fund(data["fund"])
+    fund = referenced(get_fund, data["fund"], "fund")
     check_spendable_fund(unit, fund)
     check_goods(data)
-    check_period_open(unit, data["date"])
+    check_unit_open(unit, data["date"])
     payee = {key: value for key, value in (data.get("payee") or {}).items() if value not in (None, "")}
     name = " ".join((payee.get("name") or "").split())
     if not name:
@@ -86,7 +86,10 @@ def check_spendable_fund(unit: Unit, fund: Fund) -> None:
             fund=fund.code, owner=fund.owner_unit.name))
 
 
-def check_period_open(unit: Unit, on) -> None:
+def check_unit_open(unit: Unit, on) -> None:
+    """Refused now what posting would refuse at approval: a merged unit, a date in closed books."""
+    if unit.status != "active":
+        raise InvalidState(_("Đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=unit.code))
     if unit.closed_through is not None and on <= unit.closed_through:
         raise PeriodClosed(unit=unit.name, through=unit.closed_through.strftime("%d/%m/%Y"),
                            date=on.strftime("%d/%m/%Y"))

@@ -36,7 +36,7 @@ def normalise_phone(phone: str | None) -> str | None:
 def get_donor(donor_id) -> Donor:
     donor = db.session.get(Donor, int(donor_id)) if str(donor_id).isdigit() else None
     if donor is None:
-        raise NotFound(_("Không có nhà hảo tâm mã %(id)s.", id=donor_id), field="donor")
+        raise NotFound(_("Không có nhà hảo tâm mã %(id)s.", id=donor_id))
     return donor
 
 
@@ -61,7 +61,10 @@ def find_matches(data: dict) -> list[Donor]:
 def find_or_create_donor(data: dict, *, unit: Unit, by) -> Donor:
     """The donor named by {"id"}, else an existing twin (same phone, or name + address), else a new one."""
     if data.get("id") is not None:
-        return get_donor(data["id"])
+        try:
+            return get_donor(data["id"])
+        except NotFound as exc:  # named in a request body: a field error, not a missing page
+            raise ValidationFailed(exc.detail, field="donor") from None
     matches = find_matches(data)
     phone = normalise_phone(data.get("phone"))
     by_phone = [d for d in matches if phone and d.phone == phone]

@@ -5,7 +5,6 @@ Rounding: every share except the lowest level's is amount × percent // 100 (who
 down); the lowest level named in the split — normally the branch, which holds the cash — gets what
 is left, so the shares always add up to the amount paid and no upper level is owed a fraction.
 """
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 

@@ -169,8 +169,8 @@ def with_fund_balance(lines: list[LineDraft]) -> list[LineDraft]:
     net: dict[str, int] = defaultdict(int)
     for line in lines:
         net[line.fund] += line.debit - line.credit
-    closing = [LineDraft(FUND_BALANCE, fund, credit=amount) if amount > 0 else LineDraft(FUND_BALANCE, fund, debit=-amount)
-               for fund, amount in sorted(net.items()) if amount]
+    closing = [LineDraft(FUND_BALANCE, fund, credit=amount) if amount > 0
+               else LineDraft(FUND_BALANCE, fund, debit=-amount) for fund, amount in sorted(net.items()) if amount]
     return [*lines, *closing]
 
 
@@ -212,7 +212,8 @@ def donor_record(table, row) -> dict:
     digits = donors.normalise_phone(phone)
     if phone and not (digits and 9 <= len(digits) <= 11):
         raise sheets.RowError(_("số điện thoại '%(value)s' không hợp lệ.", value=phone))
-    return {"name": name, "kind": kind, "phone": digits, "address": sheets.cell_text(table.value(row, "address")) or None,
+    address = sheets.cell_text(table.value(row, "address")) or None
+    return {"name": name, "kind": kind, "phone": digits, "address": address,
             "publish": choice(table.value(row, "publish"), PUBLISH, "full", _("cách công khai tên"))}
 
 

@@ -17,6 +17,19 @@ from ledger.units.models import Unit
 from ledger.units.services import subtree_ids
 
 GIFT = "donation"
+UNIT_PREFIXES = ("Hội Khuyến học ", "Ban khuyến học ", "Chi hội khuyến học ")
+PLACE_PREFIXES = ("tỉnh ", "thành phố ", "xã ", "phường ", "đặc khu ")
+
+
+def place_name(unit: Unit) -> str:
+    """Where a letter is written, as Vietnamese letters date it: "Hội Khuyến học tỉnh Sơn La" → "Sơn La"."""
+    name = unit.name
+    for prefix in UNIT_PREFIXES:
+        name = name.removeprefix(prefix)
+    for prefix in PLACE_PREFIXES:
+        if name.lower().startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 def gift_conditions(*, unit: Unit | None = None, campaign: Campaign | None = None, year: int | None = None) -> list:
@@ -55,7 +68,8 @@ def donor_gifts(donor: Donor, *, unit: Unit, year: int | None = None, campaign: 
 def giving_statement(donor: Donor, unit: Unit, year: int) -> dict:
     """Every gift of the donor in the unit's subtree during the year, with the total."""
     gifts = donor_gifts(donor, unit=unit, year=year)
-    return {"donor": donor, "unit": unit, "year": year, "receipts": gifts, "total": sum(r.amount for r in gifts)}
+    return {"donor": donor, "unit": unit, "place": place_name(unit), "year": year, "receipts": gifts,
+            "total": sum(r.amount for r in gifts)}
 
 
 def thank_you(donor: Donor, unit: Unit, *, year: int | None = None, campaign: Campaign | None = None) -> dict:
@@ -64,5 +78,5 @@ def thank_you(donor: Donor, unit: Unit, *, year: int | None = None, campaign: Ca
     if not gifts:
         raise NotFound(_("Nhà hảo tâm %(name)s chưa có khoản ủng hộ nào ở %(unit)s trong phạm vi này.",
                          name=donor.name, unit=unit.name))
-    return {"donor": donor, "unit": unit, "year": year, "campaign": campaign, "receipts": gifts,
-            "total": sum(r.amount for r in gifts)}
+    return {"donor": donor, "unit": unit, "place": place_name(unit), "year": year, "campaign": campaign,
+            "receipts": gifts, "total": sum(r.amount for r in gifts)}

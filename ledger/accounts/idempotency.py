@@ -37,12 +37,13 @@ def request_fingerprint() -> str:
 
 def claim(key: str, fingerprint: str, mismatch_message=None) -> IdempotencyRecord | None:
     """Reserve the key, or return the record of the first request that used it."""
-    stmt = dialect_insert(IdempotencyRecord).values(key=key, request_hash=fingerprint,
-                                                    user_id=getattr(g.get("user"), "id", None))
+    user_id = getattr(g.get("user"), "id", None)
+    stmt = dialect_insert(IdempotencyRecord).values(key=key, request_hash=fingerprint, user_id=user_id)
     if db.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]).returning(IdempotencyRecord.key)).first():
         return None
     record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key))
-    if record.request_hash != fingerprint:
+    # Another user's key is a mismatch too: replaying would hand them a response they may not read.
+    if record.request_hash != fingerprint or record.user_id != user_id:
         raise IdempotencyMismatch(mismatch_message)
     return record
 

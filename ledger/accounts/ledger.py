@@ -79,7 +79,7 @@ def chain_hash(prev_hash: str, content: Mapping) -> str:
 
 def entry_content(*, unit: str, number: str, dated_on: str, memo: str, reverses: str | None,
                   lines: Iterable[tuple]) -> dict:
-    """The hashed content of an entry; lines as (account, fund, debit, credit, counterparty unit)."""
+    """The hashed content of an entry; lines as (account, fund, debit, credit, counterparty unit, counterparty)."""
     return {"unit": unit, "number": number, "date": dated_on, "memo": memo, "reverses": reverses,
             "lines": [list(line) for line in lines]}
 

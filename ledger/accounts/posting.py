@@ -238,7 +238,8 @@ def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids) -> li
         content = ledger.entry_content(
             unit=entry.unit.code, number=number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
             reverses=entry.reverses.number if entry.reverses else None,
-            lines=[(line.account, line.fund, line.debit, line.credit, line.counterparty_unit) for line in entry.lines])
+            lines=[(line.account, line.fund, line.debit, line.credit, line.counterparty_unit, line.counterparty)
+                   for line in entry.lines])
         digest = ledger.chain_hash(head["head"], content)
         rows.append((entry_id, tx_id, unit_id, entry.voucher_type, year, seq, number, entry.dated_on, entry.memo,
                      entry.reverses.id if entry.reverses else None, head["length"] + 1, head["head"], digest,

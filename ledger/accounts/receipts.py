@@ -29,7 +29,7 @@ DUE_FROM_UNIT, OWED_TO_UNIT = "136", "336"
 
 def record_receipt(unit: Unit, data: dict, *, by, shares: list[tuple[Unit, int]] | None = None) -> Receipt:
     """Post a receipt; `shares` says whose revenue it is (default: the unit's, or a pooled fund's owner's)."""
-    requested = get_fund(data["fund"])
+    requested = referenced(get_fund, data["fund"], "fund")
     fund = booking_fund(requested, data["category"])
     check_fund_usable(unit, fund)
     amount = data["amount"]
@@ -53,6 +53,14 @@ def record_receipt(unit: Unit, data: dict, *, by, shares: list[tuple[Unit, int]]
     db.session.flush()
     audit.record("receipt.create", "receipt", receipt.id, by=by, after=describe(receipt))
     return receipt
+
+
+def referenced(lookup, key, field: str):
+    """An object named in a request body: an unknown name is a field error (422), not a missing page."""
+    try:
+        return lookup(key)
+    except NotFound as exc:
+        raise ValidationFailed(exc.detail, field=field) from None
 
 
 def booking_fund(fund: Fund, category: str) -> Fund:

@@ -133,7 +133,8 @@ def get_line(line_id) -> BankStatementLine:
 def confirm_match(line: BankStatementLine, *, by=None) -> BankMatch:
     if line.status != "suggested" or line.match is None:
         raise InvalidState(_("Dòng sao kê này không có gợi ý nào đang chờ xác nhận."))
-    line.match.status, line.match.confirmed_at, line.match.confirmed_by_id = "confirmed", utcnow(), getattr(by, "id", None)
+    match = line.match
+    match.status, match.confirmed_at, match.confirmed_by_id = "confirmed", utcnow(), getattr(by, "id", None)
     line.status = "matched"
     db.session.flush()
     audit.record("bank.confirm", "bank_statement_line", line.id, by=by, after={"receipt": line.match.receipt_id})

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Balance
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
-from ledger.accounts.receipts import DUE_FROM_UNIT, MONEY_ACCOUNTS, OWED_TO_UNIT, check_fund_usable
+from ledger.accounts.receipts import DUE_FROM_UNIT, MONEY_ACCOUNTS, OWED_TO_UNIT, check_fund_usable, referenced
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury_models import Remittance
 from ledger.core import audit
@@ -23,11 +23,11 @@ TRANSFER_OUT, TRANSFER_IN = "621", "521"
 
 
 def record_remittance(unit: Unit, data: dict, *, by) -> Remittance:
-    to_unit = get_unit(data["to_unit"])
+    to_unit = referenced(get_unit, data["to_unit"], "to_unit")
     if to_unit.id == unit.id or not unit.is_within(to_unit):
         raise ValidationFailed(field="to_unit", message=_(
             "Chỉ nộp lên đơn vị cấp trên của %(unit)s.", unit=unit.name))
-    fund, amount = get_fund(data["fund"]), data["amount"]
+    fund, amount = referenced(get_fund, data["fund"], "fund"), data["amount"]
     check_fund_usable(unit, fund)
     check_fund_usable(to_unit, fund)
     lock_units(sorted([unit.id, to_unit.id]))  # what is owed cannot change between reading and posting

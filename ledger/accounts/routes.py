@@ -73,7 +73,7 @@ def entry_page(entry_id):
 
 @form_post
 def reverse_entry(entry):
-    permissions.require(g.user, "post", entry.unit)
+    permissions.require_each(g.user, "post", [e.unit for e in entry.transaction.entries])
     typed = {"date": request.form.get("date", "").strip(), "reason": request.form.get("reason", "").strip(),
              "key": request.form.get("idempotency_key", "")}
     try:

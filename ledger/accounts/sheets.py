@@ -60,7 +60,8 @@ def xlsx_rows(data: bytes) -> list[tuple]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationFailed(field="file", message=_("Không đọc được tệp Excel (.xlsx); tệp hỏng hoặc sai định dạng.")) from None
+        raise ValidationFailed(field="file", message=_(
+            "Không đọc được tệp Excel (.xlsx); tệp hỏng hoặc sai định dạng.")) from None
     try:
         sheet = book.worksheets[0]
         merged = merged_ranges(sheet)

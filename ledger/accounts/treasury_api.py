@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from ledger.accounts import disbursements, donors, merge, receipts, remittances
 from ledger.accounts import treasury_schemas as schemas
 from ledger.accounts.idempotency import money_post
+from ledger.accounts.receipts import referenced
 from ledger.accounts.treasury_routes import pdf_response
 from ledger.core import permissions
 from ledger.core.schemas import page
@@ -147,7 +148,7 @@ def list_remittances(query, code):
 @treasury_api.arguments(schemas.MergeIn)
 @treasury_api.response(200, schemas.MergeOut)
 def merge_unit(data, code):
-    unit, into = get_unit(code), get_unit(data["into"])
+    unit, into = get_unit(code), referenced(get_unit, data["into"], "into")
     permissions.require(g.user, "manage", unit)
     permissions.require(g.user, "manage", into)
     return merge.merge_unit(unit, into, data["on"], by=g.user)

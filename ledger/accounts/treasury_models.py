@@ -3,7 +3,7 @@
 Each document points at the transaction the posting service wrote for it; the books stay the truth.
 """
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ledger.accounts.models import Fund, Transaction
 from ledger.core.db import Base, utcnow
 from ledger.units.models import Unit
+
+if TYPE_CHECKING:  # campaign_models imports this module; the mapper finds the classes by name
+    from ledger.accounts.campaign_models import Campaign, Pledge
 
 DONOR_KINDS = ("individual", "family", "clan", "business", "organization", "anonymous")
 PUBLISH_CHOICES = ("full", "initials", "anonymous")
@@ -78,8 +81,8 @@ class Receipt(Base):
     transaction: Mapped[Transaction] = relationship()
     fund: Mapped[Fund] = relationship()
     donor: Mapped[Donor | None] = relationship()
-    campaign: Mapped["Campaign | None"] = relationship()  # noqa: F821  (campaign_models imports this module)
-    pledge: Mapped["Pledge | None"] = relationship()  # noqa: F821
+    campaign: Mapped["Campaign | None"] = relationship()
+    pledge: Mapped["Pledge | None"] = relationship()
     contributors: Mapped[list["ReceiptContributor"]] = relationship(back_populates="receipt",
                                                                      order_by="ReceiptContributor.id")
 

@@ -61,7 +61,7 @@ def refused(exc: LedgerError) -> dict:
 
 
 def form_values(problem=None) -> dict:
-    """What the form shows: what was typed after a refusal (with a fresh key if it was used), else defaults."""
+    """What was typed, with the same key, after a refusal or a question; else defaults and a fresh key."""
     values = dict(request.form) if request.method == "POST" else {"date": vn_today().isoformat()}
     values["idempotency_key"] = values.get("idempotency_key") if problem else form_token()
     return values

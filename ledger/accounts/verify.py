@@ -30,9 +30,10 @@ class Verification:
         self.problems.append(message)
 
 
-def verify_unit(unit: Unit) -> Verification:
+def verify_unit(unit: Unit, codes=None) -> Verification:
+    """`codes` from code_maps(): verify_all reads them once, not once per unit."""
     result = Verification(unit=unit.code)
-    codes = code_maps()
+    codes = codes or code_maps()
     totals, monthly = check_chain(unit, result, codes)
     check_kept_balances(unit, result, totals, monthly)
     head = db.session.get(ChainHead, unit.id)
@@ -59,7 +60,7 @@ def check_chain(unit, result, codes):
             unit=unit.code, number=entry.number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
             reverses=numbers.get(entry.reverses_id) if entry.reverses_id else None,
             lines=[(accounts[l.account_id], funds[l.fund_id], l.debit, l.credit,
-                    units.get(l.counterparty_unit_id)) for l in lines])
+                    units.get(l.counterparty_unit_id), l.counterparty) for l in lines])
         if result.valid and (entry.chain_index != expected_index or entry.prev_hash != prev
                              or ledger.chain_hash(prev, content) != entry.hash):
             result.fail(_("Bút toán %(number)s (ngày %(date)s) đã bị thay đổi hoặc chuỗi băm bị đứt.",
@@ -89,7 +90,7 @@ def entries_with_lines(unit):
             return
         grouped = defaultdict(list)
         for line in db.session.execute(select(Line.entry_id, Line.account_id, Line.fund_id, Line.debit, Line.credit,
-                                              Line.counterparty_unit_id)
+                                              Line.counterparty_unit_id, Line.counterparty)
                                        .where(Line.entry_id.in_([e.id for e in entries])).order_by(Line.id)):
             grouped[line.entry_id].append(line)
         for entry in entries:
@@ -112,8 +113,9 @@ def check_kept_balances(unit, result, totals, monthly) -> None:
 
 def verify_all(progress=None):
     """Every unit's books; yields one Verification per unit that has a chain."""
+    codes = code_maps()
     for unit in db.session.scalars(select(Unit).order_by(Unit.path)):
-        result = verify_unit(unit)
+        result = verify_unit(unit, codes)
         if progress:
             progress(result)
         yield result

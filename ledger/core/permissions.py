@@ -3,7 +3,7 @@
 A role granted on a unit holds on that unit and its whole subtree.
 """
 from flask import g, has_request_context
-from sqlalchemy import literal, or_, select
+from sqlalchemy import select
 
 from ledger.core.errors import Forbidden, Unauthorized
 
@@ -36,10 +36,11 @@ def _query_roles(user, path: str):
     from ledger.extensions import db
     from ledger.units.models import Unit
 
-    # A grant applies when its unit's path is a prefix of the target path.
+    # A grant applies on its unit and below: to the target and each of its ancestors, by exact path.
+    parts = path.split("/")
     stmt = (select(RoleGrant.role).join(Unit, RoleGrant.unit_id == Unit.id)
             .where(RoleGrant.user_id == user.id)
-            .where(or_(Unit.path == path, literal(path).like(Unit.path + "/%"))))
+            .where(Unit.path.in_(["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)])))
     return db.session.scalars(stmt)
 
 
@@ -52,6 +53,12 @@ def require(user, action: str, unit) -> None:
         raise Unauthorized()
     if not allowed(user, action, unit):
         raise Forbidden()
+
+
+def require_each(user, action: str, units) -> None:
+    """For operations that write to several units' books at once (a reversal of a thu hộ posting)."""
+    for unit in units:
+        require(user, action, unit)
 
 
 def is_admin_anywhere(user) -> bool:

@@ -5,7 +5,7 @@ from ledger.reports import models  # noqa: F401  (tables)
 def init_app(app):
     from ledger.extensions import api
     from ledger.reports import book_pages  # noqa: F401  (its pages join the reports blueprint)
-    from ledger.reports.api import reports_api
+    from ledger.reports.api import document_public_endpoints, reports_api
     from ledger.reports.cli import reports_cli
     from ledger.reports.formats import iso_vi
     from ledger.reports.public import public_pages
@@ -14,6 +14,7 @@ def init_app(app):
 
     api.register_blueprint(reports_api)
     app.register_blueprint(public_pages)
+    document_public_endpoints(app, api)
     app.register_blueprint(reports_pages)
     app.jinja_env.filters["iso_vi"] = iso_vi
     app.cli.add_command(reports_cli)

@@ -113,3 +113,23 @@ def disclosure_overview(code):
     unit = get_unit(code)
     permissions.require(g.user, "read", unit)
     return disclosure.overview(unit)
+
+
+def document_public_endpoints(app, api) -> None:
+    """The contract's public endpoints live outside /api/v1 (no token) but belong in the OpenAPI document."""
+    documented = {
+        "public.statement": ("text/html", "Trang báo cáo công khai", {}),
+        "public.statement_pdf": ("application/pdf", "Bản A4 để niêm yết, có mã QR kiểm tra", {}),
+        "public.statement_csv": ("text/csv", "CSV (UTF-8 có BOM, chống công thức)", {}),
+        "public.statement_json": ("application/json", "Nội dung đã công bố kèm hash", {}),
+        "public.verify": ("application/json", "Kiểm tra bằng mã SHA-256 (JSON khi Accept: application/json, "
+                                              "không thì trang giải thích)", {"schema": schemas.StatementVerifyOut}),
+    }
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in documented:
+            mimetype, summary, body = documented[rule.endpoint]
+            responses = {"200": {"description": summary, "content": {mimetype: body}}}
+            if rule.endpoint != "public.verify":  # an unknown hash is an answer too: {"valid": false}
+                responses["404"] = {"description": "Không có báo cáo đã công bố này"}
+            api.spec.path(rule=rule, parameters=[], operations={"get": {
+                "tags": ["Công khai"], "summary": summary, "security": [], "responses": responses}})

@@ -7,7 +7,7 @@ new row that points at the version it supersedes and says why.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.core.db import Base, utcnow
@@ -53,6 +53,20 @@ class Statement(Base):
     superseded_by: Mapped["Statement | None"] = relationship(
         foreign_keys=[supersedes_id], remote_side=[supersedes_id], viewonly=True, uselist=False,
         primaryjoin="Statement.id == Statement.supersedes_id")
+
+
+class StatementFile(Base):
+    """A rendered document of a published statement (the A4 PDF), kept so the public never waits twice.
+
+    Derived from frozen content; `variant` names what else went into it (language, a later
+    correction's notice, the verification address).
+    """
+    __tablename__ = "statement_files"
+
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PeriodicReport(Base):

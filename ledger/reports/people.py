@@ -5,7 +5,7 @@ behalf); a receipt reversed on or before the period end is left out, as the book
 """
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ledger.accounts import campaigns as campaign_service
@@ -32,11 +32,11 @@ def receipts_in(unit: Unit, start: date, end: date, consolidated: bool):
 
 
 def donors(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]:
-    """One line per donor (gifts without a named donor together as anonymous), largest first."""
+    """One line per donor of gifts (dues and interest are not gifts), largest first; gifts without a named
+    donor together as anonymous."""
     rows = db.session.execute(
         select(Receipt.donor_id, func.sum(Receipt.amount))
-        .where(receipts_in(unit, start, end, consolidated),
-               or_(Receipt.donor_id.is_not(None), Receipt.category == "donation"))
+        .where(receipts_in(unit, start, end, consolidated), Receipt.category == "donation")
         .group_by(Receipt.donor_id)).all()
     people = {d.id: d for d in db.session.scalars(select(Donor).where(
         Donor.id.in_([donor_id for donor_id, _amount in rows if donor_id])))}

@@ -3,7 +3,10 @@ see its campaigns and how to give, and verify a printed statement by its hash.
 
 Pages are light (no script, one stylesheet, inline SVG); published documents are cached by ETag.
 """
+import hashlib
+
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as RouteNotFound
@@ -44,7 +47,8 @@ def unit(code):
     statements, _total = services.list_statements(unit, published_only=True, limit=100)
     return render_template("public/unit.html", unit=unit, trail=ancestors(unit)[:-1], children=children,
                            total_children=total_children, statements=statements,
-                           campaigns=running_campaigns(unit), givings=ways_to_give(unit))
+                           campaigns=running_campaigns(unit), givings=ways_to_give(unit),
+                           honor_roll=existing_path(f"{public_pages.url_prefix}/units/{unit.code}/honor-roll"))
 
 
 def running_campaigns(unit: Unit) -> list[dict]:
@@ -57,7 +61,7 @@ def running_campaigns(unit: Unit) -> list[dict]:
 
 
 def existing_path(path: str) -> str | None:
-    """The path when some page answers it (the campaign pages belong to another feature)."""
+    """The path when some page answers it (campaign pages and the honor roll belong to another feature)."""
     try:
         current_app.url_map.bind("").match(path, method="GET")
     except RouteNotFound:
@@ -90,7 +94,7 @@ def document_context(statement_id) -> dict:
 def cached(response: Response, statement, kind: str) -> Response:
     """Published content never changes; only a later correction adds a notice, so it is in the tag."""
     newer = statement.superseded_by.id if statement.superseded_by else 0
-    response.set_etag(f"{statement.hash}-{kind}-{newer}-{request.accept_languages.best or 'vi'}")
+    response.set_etag(f"{statement.hash}-{kind}-{newer}-{get_locale()}")
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     return response.make_conditional(request)
@@ -107,10 +111,22 @@ def statement(statement_id):
 @public_pages.get("/statements/<int:statement_id>.pdf")
 def statement_pdf(statement_id):
     context = document_context(statement_id)
-    pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
+    statement = context["statement"]
+    variant = pdf_variant(statement, context["verify_url"])
+    pdf = services.kept_file(statement, variant)
+    if pdf is None:  # the first reader renders it (seconds for a national statement); everyone after is served
+        pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
+        services.keep_file(statement, variant, pdf)
+        db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="bao-cao-cong-khai-{statement_id}.pdf"'
-    return cached(response, context["statement"], "pdf")
+    return cached(response, statement, "pdf")
+
+
+def pdf_variant(statement, verify_url: str) -> str:
+    """What besides the frozen content shapes the PDF: language, a later correction, the QR's address."""
+    newer = statement.superseded_by.id if statement.superseded_by else 0
+    return hashlib.sha256(f"pdf|{get_locale()}|{newer}|{verify_url}".encode()).hexdigest()[:32]
 
 
 @public_pages.get("/statements/<int:statement_id>.json")

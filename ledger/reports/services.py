@@ -9,13 +9,15 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 
 from ledger.accounts.balances import scope_condition
+from ledger.accounts.posting import dialect_insert
 from ledger.core import audit
 from ledger.core.dates import VN
+from ledger.core.db import utcnow
 from ledger.core.errors import InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.reports import content as statement_content
-from ledger.reports.models import Statement
+from ledger.reports.models import Statement, StatementFile
 from ledger.units.models import Unit
 
 LISTED_UNITS = 200  # an error names at most this many unclosed units; the count says the rest
@@ -149,6 +151,17 @@ def frozen_content(statement: Statement) -> dict:
     if statement.status == "published":
         return {**json.loads(statement.canonical), "hash": statement.hash}
     return statement.content
+
+
+def kept_file(statement: Statement, variant: str) -> bytes | None:
+    row = db.session.get(StatementFile, (statement.id, variant))
+    return row.data if row is not None else None
+
+
+def keep_file(statement: Statement, variant: str, data: bytes) -> None:
+    """Store a rendered document once; a concurrent first request may have stored it already."""
+    stmt = dialect_insert(StatementFile).values(statement_id=statement.id, variant=variant, data=data, created_at=utcnow())
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=["statement_id", "variant"]))
 
 
 def describe(statement: Statement) -> dict:

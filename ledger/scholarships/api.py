@@ -177,9 +177,17 @@ def renew(data, award_id):
     return sponsorships.renew_award(award, data, by=g.user)
 
 
-@scholarships_api.get("/rounds/<round_id>/<any(signoff, decision, certificates):document>/pdf")
-@scholarships_api.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
-def round_pdf(round_id, document):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "read", owner_of(found))
-    return pdfs.pdf_response(found, document)
+def round_pdf_view(document: str):
+    def view(round_id):
+        found = programs.get_round(round_id)
+        permissions.require(g.user, "read", owner_of(found))
+        return pdfs.pdf_response(found, document)
+    view.__name__ = view.__qualname__ = f"round_{document}_pdf"
+    view.__doc__ = pdfs.TITLES[document]
+    return view
+
+
+# Sign-off list (the contract's), decision and certificates: one path each, so OpenAPI names them.
+for _document in pdfs.DOCUMENTS:
+    scholarships_api.get(f"/rounds/<round_id>/{_document}/pdf")(scholarships_api.response(
+        200, {"format": "binary", "type": "string"}, content_type="application/pdf")(round_pdf_view(_document)))

@@ -20,7 +20,7 @@ from ledger.scholarships.programs import amount_for
 from ledger.scholarships.reviews import tallies
 from ledger.scholarships.sponsorships import add_installments
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import get_unit, subtree_filter
 
 
 class AlreadyDecided(InvalidState):
@@ -37,8 +37,9 @@ def decide(found: Round, data: dict, *, by) -> tuple[selection.Selection, list[A
     votes = tallies(found)
     check_quorum(found, votes)
     check_budget(found)
+    quota_units = [get_unit(code) for code in found.unit_quotas or {}]
     chosen = selection.select_awards(
-        [as_selection_candidate(c, program, votes[c.id].vetoed) for c in found.candidates],
+        [as_selection_candidate(c, program, votes[c.id].vetoed, quota_units) for c in found.candidates],
         budget=found.budget, quota=found.quota, award_amount=program.award_amount,
         unit_quotas=found.unit_quotas or {}, already_awarded=already_awarded(found))
     by_id = {c.id: c for c in found.candidates}
@@ -73,11 +74,18 @@ def check_budget(found: Round) -> None:
                            available=format_vnd(max(available, 0))), field="budget")
 
 
-def as_selection_candidate(candidate, program: Program, vetoed: bool) -> selection.Candidate:
+def quota_unit(unit: Unit, quota_units: list[Unit]) -> str:
+    """A unit quota covers its subtree: a school's nomination counts against its commune's places."""
+    inside = [quota for quota in quota_units if unit.is_within(quota)]
+    return max(inside, key=lambda quota: quota.depth).code if inside else unit.code
+
+
+def as_selection_candidate(candidate, program: Program, vetoed: bool, quota_units: list[Unit]) -> selection.Candidate:
     nominated_at = candidate.nominated_at
     if nominated_at.tzinfo is None:  # SQLite hands back naive UTC
         nominated_at = nominated_at.replace(tzinfo=timezone.utc)
-    return selection.Candidate(id=candidate.id, student_key=str(candidate.student_id), unit=candidate.nominated_by.code,
+    return selection.Candidate(id=candidate.id, student_key=str(candidate.student_id),
+                               unit=quota_unit(candidate.nominated_by, quota_units),
                                eligible=candidate.eligible, vetoed=vetoed, score=candidate.score,
                                nominated_at=nominated_at, amount=amount_for(program, candidate.score))
 

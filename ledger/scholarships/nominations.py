@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from ledger.core import audit
 from ledger.core.dates import vn_today
-from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
+from ledger.core.errors import Duplicate, InvalidState, ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships import rules
 from ledger.scholarships.models import Candidate, Round
+from ledger.scholarships.programs import get_row
 from ledger.scholarships.students import facts_of, find_student, identity, save_student
 from ledger.units.services import get_unit
 
@@ -22,10 +23,7 @@ def judge(rule_set, scoring, facts: dict) -> dict:
 
 
 def get_candidate(candidate_id) -> Candidate:
-    found = db.session.get(Candidate, int(candidate_id)) if str(candidate_id).isdigit() else None
-    if found is None:
-        raise NotFound(_("Không có hồ sơ đề nghị %(id)s.", id=candidate_id))
-    return found
+    return get_row(Candidate, candidate_id, _("Không có hồ sơ đề nghị %(id)s.", id=candidate_id))
 
 
 def check_open_for_nominations(found: Round) -> None:

@@ -7,17 +7,15 @@ from sqlalchemy import func, select
 from ledger.accounts.disbursements import record_approved_disbursement
 from ledger.accounts.models import Fund
 from ledger.core import audit
-from ledger.core.errors import InvalidState, NotFound
+from ledger.core.errors import InvalidState
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships.models import Award, Installment, Program, Round
+from ledger.scholarships.programs import get_row
 
 
 def get_award(award_id) -> Award:
-    found = db.session.get(Award, int(award_id)) if str(award_id).isdigit() else None
-    if found is None:
-        raise NotFound(_("Không có suất học bổng %(id)s.", id=award_id))
-    return found
+    return get_row(Award, award_id, _("Không có suất học bổng %(id)s.", id=award_id))
 
 
 def committed(fund: Fund) -> int:

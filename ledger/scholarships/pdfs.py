@@ -14,7 +14,9 @@ from ledger.scholarships.models import Round
 from ledger.scholarships.payouts import round_awards, signoff_rows
 from ledger.scholarships.programs import version_of
 
-DOCUMENTS = ("decision", "certificates", "signoff")
+DOCUMENTS = ("signoff", "decision", "certificates")
+TITLES = {"signoff": "Danh sách ký nhận (PDF)", "decision": "Quyết định kèm danh sách (PDF)",
+          "certificates": "Giấy chứng nhận, mỗi em một trang (PDF)"}
 
 
 def check_decided(found: Round) -> None:

@@ -25,11 +25,16 @@ def get_program(code: str) -> Program:
     return program
 
 
-def get_round(round_id) -> Round:
-    found = db.session.get(Round, int(round_id)) if str(round_id).isdigit() else None
+def get_row(model, row_id, missing: str):
+    """The row of `model` with this id (as the URL gives it), else NotFound with the message."""
+    found = db.session.get(model, int(row_id)) if str(row_id).isdigit() else None
     if found is None:
-        raise NotFound(_("Không có đợt xét %(id)s.", id=round_id))
+        raise NotFound(missing)
     return found
+
+
+def get_round(round_id) -> Round:
+    return get_row(Round, round_id, _("Không có đợt xét %(id)s.", id=round_id))
 
 
 def check_rules_and_scoring(data: dict) -> None:

@@ -1,11 +1,10 @@
 """Students: one record per child across units and years (student code or national ID), their
-results per school year and prizes; what rules evaluate, and how a child may be shown in public.
+results per school year and prizes, and the facts of a nomination that the rules evaluate.
 """
 import re
 
 from sqlalchemy import or_, select
 
-from ledger.accounts.donors import initials
 from ledger.core import audit
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
@@ -119,8 +118,3 @@ def describe(student: Student) -> dict:
     return {"student_code": student.student_code, "national_id": student.national_id,
             "full_name": student.full_name, "school": student.school, "grade": student.grade,
             "household_status": student.household_status, "publish_consent": student.publish_consent}
-
-
-def public_name(student: Student) -> str:
-    """The full name only with the child's and a parent's consent; else initials ("T. T. B.")."""
-    return student.full_name if student.publish_consent else initials(student.full_name)

@@ -21,6 +21,8 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # fold(name) + code: "hoi khuyen hoc xa binh lu lc-03460", so a search is one SQL scan.
+    search_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     level: Mapped[str] = mapped_column(String(10))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(String(600))

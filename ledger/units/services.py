@@ -1,12 +1,12 @@
 """Creating, finding and re-parenting units; importing the 2025 administrative divisions."""
 import re
-import unicodedata
 
 from sqlalchemy import String, false, func, literal, or_, select, update
 
 from ledger.core import audit
 from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.text import fold, unaccent
 from ledger.extensions import db
 from ledger.units.models import LEVELS, Unit
 
@@ -25,7 +25,8 @@ def get_unit(code: str) -> Unit:
 
 def subtree_filter(path: str):
     """The path-index condition for a unit and everything below it."""
-    return or_(Unit.path == path, Unit.path.like(path + "/%"))
+    # autoescape: codes may hold "_", which LIKE would read as "any character" (S_1 would take in SX1).
+    return or_(Unit.path == path, Unit.path.startswith(path + "/", autoescape=True))
 
 
 def subtree_ids(unit: Unit):
@@ -65,6 +66,7 @@ def create_unit(data: dict, *, by=None) -> Unit:
     parent = get_unit(data["parent"]) if data.get("parent") else None
     check_level_under(data["level"], parent)
     unit = Unit(code=code, name=data["name"].strip(), level=data["level"], parent=parent,
+                search_key=search_key(data["name"], code),
                 path=f"{parent.path}/{code}" if parent else code,
                 depth=parent.depth + 1 if parent else 0,
                 division_code=data.get("division_code"), population=data.get("population"))
@@ -108,6 +110,10 @@ def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
     return unit
 
 
+def search_key(name: str, code: str) -> str:
+    return f"{fold(name)} {code.casefold()}"
+
+
 def describe(unit: Unit) -> dict:
     return {"code": unit.code, "name": unit.name, "level": unit.level,
             "parent": unit.parent.code if unit.parent else None, "path": unit.path}
@@ -124,6 +130,4 @@ def ensure_root(*, by=None) -> Unit:
 
 
 def ascii_initials(name: str) -> str:
-    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn")
-    return "".join(word[0] for word in plain.split()).upper()
+    return "".join(word[0] for word in unaccent(name).split()).upper()

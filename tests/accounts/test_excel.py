@@ -65,6 +65,17 @@ def test_csv_with_semicolons_and_windows_encoding_is_read():
     assert sheets.read_rows(data, "ds.csv") == [("Họ tên", "Điện thoại"), ("Lò Văn Thắng", "0912345678")]
 
 
+@pytest.mark.parametrize("data, name, message", [
+    (b"", "a.xlsx", "Tệp trống."),
+    (b"PK\x03\x04 not really a workbook", "a.xlsx", "Không đọc được tệp Excel"),
+    (b"\xd0\xcf\x11\xe0 old excel", "so-du.xls", "Tệp .xls (Excel 97-2003) chưa được hỗ trợ"),
+])
+def test_unreadable_files_get_a_clear_message(data, name, message):
+    with pytest.raises(ValidationFailed) as caught:
+        sheets.read_rows(data, name)
+    assert caught.value.detail.startswith(message)
+
+
 @pytest.fixture
 def tree(make_unit, make_fund):
     make_unit("SL", level="province", name="Hội Khuyến học tỉnh Sơn La")

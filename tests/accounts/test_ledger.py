@@ -98,7 +98,7 @@ def test_apply_lines_adds_movements_and_leaves_the_input_alone(start, movements)
 
 def content(**changes):
     base = {"unit": "SL-X01", "number": "BT-2026-000001", "dated_on": "2026-03-10", "memo": "Ủng hộ",
-            "reverses": None, "lines": [("111", "QKH", 2015000, 0, None), ("511", "QKH", 0, 2015000, None)]}
+            "reverses": None, "lines": [("111", "QKH", 2015000, 0, None, None), ("511", "QKH", 0, 2015000, None, None)]}
     return ledger.entry_content(**{**base, **changes})
 
 
@@ -108,11 +108,12 @@ def test_chain_hash_is_stable_and_covers_every_field_and_the_previous_hash():
     assert digest == ledger.chain_hash(genesis, content()) and len(digest) == 64
     variants = [content(unit="SL-X02"), content(number="BT-2026-000002"), content(dated_on="2026-03-11"),
                 content(memo="Ủng hộ."), content(reverses="BT-2026-000009"),
-                content(lines=[("111", "QKH", 2015001, 0, None), ("511", "QKH", 0, 2015001, None)]),
-                content(lines=[("112", "QKH", 2015000, 0, None), ("511", "QKH", 0, 2015000, None)]),
-                content(lines=[("111", "HB", 2015000, 0, None), ("511", "HB", 0, 2015000, None)]),
-                content(lines=[("111", "QKH", 2015000, 0, "SL"), ("511", "QKH", 0, 2015000, None)]),
-                content(lines=[("511", "QKH", 0, 2015000, None), ("111", "QKH", 2015000, 0, None)])]
+                content(lines=[("111", "QKH", 2015001, 0, None, None), ("511", "QKH", 0, 2015001, None, None)]),
+                content(lines=[("112", "QKH", 2015000, 0, None, None), ("511", "QKH", 0, 2015000, None, None)]),
+                content(lines=[("111", "HB", 2015000, 0, None, None), ("511", "HB", 0, 2015000, None, None)]),
+                content(lines=[("111", "QKH", 2015000, 0, "SL", None), ("511", "QKH", 0, 2015000, None, None)]),
+                content(lines=[("111", "QKH", 2015000, 0, None, "Bà A"), ("511", "QKH", 0, 2015000, None, None)]),
+                content(lines=[("511", "QKH", 0, 2015000, None, None), ("111", "QKH", 2015000, 0, None, None)])]
     digests = {ledger.chain_hash(genesis, variant) for variant in variants}
     assert digest not in digests and len(digests) == len(variants)
     assert ledger.chain_hash("1" * 64, content()) != digest

@@ -127,7 +127,7 @@ def test_roster_pages_add_import_and_population(api, page_as):
     assert imported.status_code == 303
     browser.post("/units/SL-X01/population", data={"population": "10"})
     page = browser.get("/units/SL-X01/members").text
-    assert "Lò Văn Pọm" in page and "Cầm Thị Xuân" in page and "Hội viên đạt 20.0% dân số" in page
+    assert "Lò Văn Pọm" in page and "Cầm Thị Xuân" in page and "Hội viên đạt 20,0% dân số" in page
     member = api.get("/units/SL-B1/members").json["items"][0]["id"]
     moved = browser.post(f"/members/{member}", data={"action": "move", "unit": "SL-B2"})
     assert moved.status_code == 303 and api.get(f"/members/{member}").json["unit"] == "SL-B2"

@@ -67,13 +67,19 @@ def test_afterwards_posting_to_the_merged_unit_is_refused(reform):
     assert later.status_code == 422 and later.json["code"] == "invalid_state"
     again = reform.post("/units/SL-X02/merge", json={"into": "SL-X01", "on": "2026-07-01"})
     assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    payment = {"date": "2026-07-02", "amount": 1000, "method": "cash", "fund": "HOIPHI", "category": "other",
+               "payee": {"name": "Hà Văn Tú"}}
+    assert reform.post("/units/SL-X02/disbursements", json=payment).json["code"] == "invalid_state"
     assert reform.post("/units/SL-B3/receipts", json=receipt).status_code == 201
 
 
-@pytest.mark.parametrize("into, on", [("SL-B3", "2026-06-30"), ("SL-X02", "2026-06-30"), ("SL-X01", "2026-03-09")])
-def test_refused_merges_change_nothing(reform, into, on):
+@pytest.mark.parametrize("into, on, code", [("SL-B3", "2026-06-30", "invalid_state"),
+                                           ("SL-X02", "2026-06-30", "invalid_state"),
+                                           ("SL-X01", "2026-03-09", "invalid_state"),
+                                           ("NOWHERE", "2026-06-30", "validation")])
+def test_refused_merges_change_nothing(reform, into, on, code):
     r = reform.post("/units/SL-X02/merge", json={"into": into, "on": on})
-    assert r.status_code == 422 and r.json["code"] == "invalid_state"
+    assert r.status_code == 422 and r.json["code"] == code
     assert reform.get("/units/SL-X02").json["status"] == "active"
     assert rows(reform, "SL-X02")[("111", "HOIPHI")] == 3000000
 

@@ -67,7 +67,7 @@ def test_known_donor_by_id_and_unknown_id_refused(treasurer):
     again = treasurer.post("/units/SL-B1/receipts", json=receipt(donor={"id": first["donor_id"]}))
     assert again.status_code == 201 and again.json["donor_id"] == first["donor_id"]
     missing = treasurer.post("/units/SL-B1/receipts", json=receipt(donor={"id": 999999}))
-    assert missing.status_code == 404 and count(Receipt) == 2
+    assert missing.status_code == 422 and "donor" in missing.json["errors"] and count(Receipt) == 2
 
 
 def test_pooled_fund_below_its_owner_is_collected_on_behalf_in_both_books(treasurer, balance):

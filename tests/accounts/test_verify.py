@@ -74,14 +74,24 @@ def test_a_changed_memo_with_its_hash_recomputed_breaks_the_next_link(books, app
 
     first, second = books.entries[0], books.entries[1]
     content = ledger.entry_content(unit="SL-X01", number=first["number"], dated_on=first["date"], memo="Sửa lén",
-                                   reverses=None, lines=[(l["account"], l["fund"], l["debit"], l["credit"], None)
-                                                         for l in first["lines"]])
+                                   reverses=None, lines=[(l["account"], l["fund"], l["debit"], l["credit"], None,
+                                                          l["counterparty"]) for l in first["lines"]])
     with guards_off("entries"):
         db.session.execute(text("UPDATE entries SET memo = 'Sửa lén', hash = :hash WHERE id = :id"),
                            {"hash": ledger.chain_hash("0" * 64, content), "id": first["id"]})
     r = books.get("/units/SL-X01/verify").json
     assert r["valid"] is False and second["number"] in r["problems"][0]
     assert check(app)[0] == 1
+
+
+def test_a_changed_counterparty_name_is_found(books, app):
+    """Who was paid is part of the posted line: the hash covers it, not only the amounts."""
+    second = books.entries[1]
+    with guards_off("lines"):
+        db.session.execute(text("UPDATE lines SET counterparty = 'Người khác' WHERE entry_id = :id"),
+                           {"id": second["id"]})
+    r = books.get("/units/SL-X01/verify").json
+    assert r["valid"] is False and second["number"] in r["problems"][0]
 
 
 def test_a_deleted_entry_breaks_the_chain(books, app):

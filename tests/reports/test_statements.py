@@ -182,3 +182,19 @@ def test_drafted_and_published_in_one_transaction_by_users_loaded_earlier(quarte
     services.publish_statement(draft, {}, by=people["approver"])
     db.session.commit()
     assert (draft.status, draft.version, draft.published_by_id) == ("published", 1, people["approver"].id)
+
+
+def test_the_pdf_is_rendered_once_and_a_correction_adds_its_notice(quarter, close, publisher, client, app):
+    from ledger.extensions import db
+    from ledger.reports.models import StatementFile
+
+    close("SL")
+    first = publisher.post("/units/SL/statements", json=Q1).json
+    publisher.post(f"/statements/{first['id']}/publish", json={})
+    pdf = client.get(f"/public/statements/{first['id']}.pdf").data
+    assert db.session.query(StatementFile).count() == 1
+    assert client.get(f"/public/statements/{first['id']}.pdf").data == pdf
+    second = publisher.post("/units/SL/statements", json=Q1).json
+    publisher.post(f"/statements/{second['id']}/publish", json={"reason": "Sửa tên quỹ"})
+    assert client.get(f"/public/statements/{first['id']}.pdf").data != pdf
+    assert db.session.query(StatementFile).count() == 2

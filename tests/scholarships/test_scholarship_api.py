@@ -169,14 +169,21 @@ def test_decision_ranks_by_score_within_budget(people, program, round_body, nomi
     assert low["id"] not in [a["candidate_id"] for a in r.json["awards"]]
 
 
-def test_quota_and_unit_quotas(people, program, round_body, nominate, decide):
+@pytest.mark.parametrize("quota_unit", ["SL-C1-THCS", "SL-C1"])  # a commune's places cover its schools
+def test_quota_and_unit_quotas(people, program, round_body, nominate, decide, quota_unit):
     round_id = people["treasurer"].post("/scholarships/programs/HB-SL/rounds", json=round_body(
-        quota=2, unit_quotas={"SL-C1-THCS": 1})).json["id"]
+        quota=2, unit_quotas={quota_unit: 1})).json["id"]
     a = nominate(round_id, household_status="poor", orphan="both_parents")
     nominate(round_id, household_status="poor")
     c = nominate(round_id, by="SL-C2")
+    nominate(round_id, by="SL-C2")
     r = decide(round_id)
     assert [x["candidate_id"] for x in r.json["awards"]] == [a["id"], c["id"]]
+
+
+def test_unit_quotas_name_units_of_the_owner(people, program, round_body):
+    r = people["treasurer"].post("/scholarships/programs/HB-SL/rounds", json=round_body(unit_quotas={"LC": 1}))
+    assert r.status_code == 422 and "unit_quotas" in r.json["errors"]
 
 
 def test_equal_scores_go_to_the_earlier_nomination(open_round, nominate, decide, people):

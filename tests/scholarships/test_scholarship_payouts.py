@@ -1,6 +1,5 @@
 """Payouts through the books, commitments on the fund, the round's PDFs, sponsorship and open data."""
 import json
-from datetime import timedelta
 
 import pytest
 

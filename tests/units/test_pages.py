@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from ledger.units.search import fold
+from ledger.core.text import fold
 
 
 def results(page: str) -> str:

@@ -1,0 +1,348 @@
+"""Who may call what: every /api/v1 endpoint × every role × a unit in the caller's subtree or in another.
+
+ROWS has one line per (method, rule) exactly as app.url_map names it; a new endpoint fails
+test_every_endpoint_has_a_row until its line is added. A path parameter is filled from the
+object of that name built in the subtree being tried (see PARAMS and MAKERS); bodies are minimal
+and valid, so the permission check is what answers. What counts is 403 or not, and 401 without a token.
+"""
+import io
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from ledger.core.dates import vn_today
+
+EVERYONE = frozenset({"admin", "treasurer", "approver", "reviewer", "auditor", "viewer"})
+READ = EVERYONE                                       # on the unit and below
+POST = frozenset({"admin", "treasurer"})              # money: entries, receipts, dues, remittances
+APPROVE = frozenset({"admin", "approver"})            # disbursements, decisions, publishing
+CLOSE = frozenset({"admin", "treasurer"})             # khóa sổ
+SETUP = frozenset({"admin", "treasurer"})             # funds, members, campaigns, programs
+NOMINATE = frozenset({"admin", "treasurer", "approver"})
+MANAGE = frozenset({"admin"})                         # units, users, roles
+ASSIGNED = frozenset({"reviewer"})                    # the round's assigned reviewer, nobody else
+SIGNED_IN, ANY_ADMIN, ROOT_ADMIN, OPEN = "signed in", "admin anywhere", "root admin", "open"
+
+TODAY, YEAR = vn_today().isoformat(), vn_today().year
+PASSWORD = "mat-khau-dai"
+DONATION = [{"account": "111", "fund": "{fund}", "debit": 1000}, {"account": "511", "fund": "{fund}", "credit": 1000}]
+DONOR = {"name": "Lò Thị Mai", "kind": "individual", "publish": "full"}
+STATEMENT_CSV = "Ngày giao dịch,Số tham chiếu,Nội dung,Ghi nợ,Ghi có\n{day},FT1,LO THI MAI ung ho,,250.000\n"
+
+
+class Upload(dict):
+    """A multipart body: a small CSV in "file", plus these form fields."""
+
+
+# method  rule (after /api/v1)                                  who        body (query string for GET)
+ROWS = [
+    ("POST",  "/auth/tokens",                                   OPEN,      {"username": "xem.own", "password": PASSWORD}),
+    ("POST",  "/users",                                         ANY_ADMIN, {"username": "u{new}", "password": PASSWORD, "full_name": "Người mới"}),
+    ("GET",   "/users/<username>",                              ANY_ADMIN, None),
+    ("POST",  "/users/<username>/roles",                        MANAGE,    {"unit": "{unit}", "role": "viewer"}),
+    ("POST",  "/units",                                         MANAGE,    {"code": "N{new}", "name": "Chi hội mới", "level": "branch", "parent": "{unit}"}),
+    ("GET",   "/units",                                         SIGNED_IN, None),
+    ("GET",   "/units/<code>",                                  READ,      None),
+    ("POST",  "/units/<code>/move",                             MANAGE,    {"parent": "{province}"}),
+    ("POST",  "/units/<code>/merge",                            MANAGE,    {"into": "{province}", "on": TODAY}),
+    ("GET",   "/accounts",                                      SIGNED_IN, None),
+    ("POST",  "/accounts",                                      ROOT_ADMIN, {"code": "1119", "name": "Tiền mặt khác", "parent": "111"}),
+    ("POST",  "/funds",                                         SETUP,     {"code": "F{new}", "name": "Quỹ mới", "owner_unit": "{unit}", "kind": "unrestricted"}),
+    ("GET",   "/funds/<code>",                                  READ,      None),
+    ("PUT",   "/funds/<code>/payment-details",                  SETUP,     {"memo_code": "M{new}"}),
+    ("GET",   "/funds/<code>/vietqr",                           READ,      None),
+    ("GET",   "/units/<code>/funds",                            READ,      None),
+    ("POST",  "/units/<code>/entries",                          POST,      {"date": TODAY, "lines": DONATION}),
+    ("GET",   "/units/<code>/entries",                          READ,      None),
+    ("GET",   "/entries/<entry_id>",                            READ,      None),
+    ("POST",  "/entries/<entry_id>/reverse",                    POST,      {"date": TODAY, "reason": "Ghi nhầm"}),
+    ("POST",  "/units/<code>/periods/close",                    CLOSE,     {"through": "{yesterday}"}),
+    ("GET",   "/units/<code>/trial-balance",                    READ,      None),
+    ("GET",   "/units/<code>/verify",                           READ,      None),
+    ("POST",  "/units/<code>/receipts",                         POST,      {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "donation", "donor": DONOR}),
+    ("GET",   "/units/<code>/receipts",                         READ,      None),
+    ("GET",   "/receipts/<receipt_id>",                         READ,      None),
+    ("GET",   "/receipts/<receipt_id>/pdf",                     READ,      None),
+    ("GET",   "/units/<code>/donors",                           READ,      None),
+    ("GET",   "/donors/<donor_id>",                             READ,      None),
+    ("GET",   "/units/<code>/donors/<donor_id>/statement",      READ,      {"year": YEAR}),
+    ("POST",  "/units/<code>/disbursements",                    POST,      {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "other", "payee": {"name": "Cửa hàng sách"}}),
+    ("GET",   "/units/<code>/disbursements",                    READ,      None),
+    ("GET",   "/disbursements/<disbursement_id>",               READ,      None),
+    ("GET",   "/disbursements/<disbursement_id>/pdf",           READ,      None),
+    ("POST",  "/disbursements/<disbursement_id>/approve",       APPROVE,   None),
+    ("POST",  "/disbursements/<disbursement_id>/reject",        APPROVE,   {"reason": "Thiếu chứng từ"}),
+    ("PUT",   "/units/<code>/approval-policy",                  SETUP,     {"threshold": None}),
+    ("POST",  "/units/<code>/remittances",                      POST,      {"date": TODAY, "to_unit": "{province}", "fund": "{fund}", "amount": 1000, "method": "cash"}),
+    ("GET",   "/units/<code>/remittances",                      READ,      None),
+    ("GET",   "/units/<code>/books/<kind>",                     READ,      None),
+    ("GET",   "/units/<code>/bank-accounts",                    READ,      None),
+    ("POST",  "/units/<code>/bank-accounts",                    SETUP,     {"name": "Agribank", "account_number": "8888 {n}"}),
+    ("PUT",   "/bank-accounts/<account_id>/mapping",            SETUP,     {"date": "Ngày giao dịch", "description": "Nội dung", "credit": "Ghi có"}),
+    ("POST",  "/bank-accounts/<account_id>/statements",         POST,      Upload()),
+    ("GET",   "/bank-accounts/<account_id>/lines",              READ,      None),
+    ("POST",  "/bank-lines/<line_id>/confirm",                  POST,      None),
+    ("POST",  "/bank-lines/<line_id>/reject",                   POST,      None),
+    ("POST",  "/bank-lines/<line_id>/match",                    POST,      {"receipt_id": "{receipt}"}),
+    ("POST",  "/bank-lines/<line_id>/receipt",                  POST,      {"donor": DONOR, "fund": "{fund}"}),
+    ("POST",  "/units/<code>/imports/opening-balances",         POST,      Upload(date=TODAY)),
+    ("POST",  "/units/<code>/imports/donors",                   SETUP,     Upload()),
+    ("POST",  "/units/<code>/members",                          SETUP,     {"full_name": "Lò Văn Mới"}),
+    ("GET",   "/units/<code>/members",                          READ,      None),
+    ("POST",  "/units/<code>/members/import",                   SETUP,     Upload()),
+    ("GET",   "/members/<member_id>",                           READ,      None),
+    ("PUT",   "/members/<member_id>",                           SETUP,     {"phone": "0912345678"}),
+    ("POST",  "/members/<member_id>/leave",                     SETUP,     {"on": TODAY}),
+    ("POST",  "/members/<member_id>/move",                      SETUP,     {"unit": "{branch}"}),
+    ("PUT",   "/units/<code>/population",                       SETUP,     {"population": 1000}),
+    ("GET",   "/units/<code>/membership",                       READ,      None),
+    ("PUT",   "/units/<code>/dues-policy",                      SETUP,     {"year": YEAR, "amount": 12000, "fund": "{fund}", "split": {"branch": 100}}),
+    ("GET",   "/units/<code>/dues-policy",                      READ,      {"year": YEAR}),
+    ("POST",  "/units/<code>/dues",                             POST,      {"member_id": "{member}", "year": YEAR, "date": TODAY, "method": "cash"}),
+    ("POST",  "/units/<code>/dues/sheet",                       POST,      {"member_ids": ["{member}"], "year": YEAR, "date": TODAY}),
+    ("GET",   "/units/<code>/dues-status",                      READ,      {"year": YEAR}),
+    ("POST",  "/units/<code>/allowance-rules",                  SETUP,     {"position": "Chi hội trưởng", "payee_name": "Lò Văn Tâm", "basis": "fixed", "amount": 100000, "fund": "{fund}"}),
+    ("GET",   "/units/<code>/allowances",                       READ,      {"year": YEAR}),
+    ("POST",  "/allowance-rules/<rule_id>/payments",            POST,      {"year": YEAR, "date": TODAY}),
+    ("POST",  "/campaigns",                                     SETUP,     {"code": "C{new}", "name": "Vận động", "owner_unit": "{unit}", "fund": "{fund}", "starts_on": TODAY, "ends_on": TODAY}),
+    ("GET",   "/campaigns/<code>",                              SIGNED_IN, None),
+    ("PUT",   "/campaigns/<code>/targets",                      SETUP,     {"targets": [{"unit": "{unit}", "amount": 1000000}]}),
+    ("POST",  "/campaigns/<code>/pledges",                      POST,      {"donor": DONOR, "amount": 500000, "due_on": TODAY}),
+    ("GET",   "/campaigns/<code>/pledges",                      READ,      None),
+    ("GET",   "/campaigns/<code>/progress",                     SIGNED_IN, None),
+    ("GET",   "/campaigns/<code>/honor-roll",                   SIGNED_IN, None),
+    ("POST",  "/units/<code>/statements",                       POST,      {"period_start": "{closed_start}", "period_end": "{closed_end}"}),
+    ("GET",   "/units/<code>/statements",                       READ,      None),
+    ("GET",   "/statements/<statement_id>",                     READ,      None),
+    ("POST",  "/statements/<statement_id>/publish",             APPROVE,   {}),
+    ("POST",  "/units/<code>/reports",                          POST,      {"kind": "yearly", "period": str(YEAR - 1)}),
+    ("GET",   "/reports/<report_id>",                           READ,      None),
+    ("POST",  "/reports/<report_id>/receive",                   POST,      None),
+    ("GET",   "/units/<code>/reports/status",                   READ,      {"kind": "yearly", "period": str(YEAR - 1)}),
+    ("GET",   "/units/<code>/disclosure",                       READ,      None),
+    ("GET",   "/scholarships/presets",                          SIGNED_IN, None),
+    ("POST",  "/scholarships/programs",                         SETUP,     {"code": "P{new}", "name": "Học bổng", "owner_unit": "{unit}", "fund": "{fund}", "award_amount": 1000000, "rules": {"field": "grade", "gte": 1}}),
+    ("GET",   "/scholarships/programs/<code>",                  READ,      None),
+    ("PUT",   "/scholarships/programs/<code>/rules",            SETUP,     {"award_amount": 1500000}),
+    ("POST",  "/scholarships/programs/<code>/rounds",           SETUP,     {"school_year": "2025-2026", "budget": 1000000, "nominations_close_on": "{tomorrow}"}),
+    ("GET",   "/scholarships/rounds/<round_id>",                READ,      None),
+    ("PATCH", "/scholarships/rounds/<round_id>",                SETUP,     {"name": "Đợt xét mới"}),
+    ("POST",  "/scholarships/rounds/<round_id>/candidates",     NOMINATE,  {"nominated_by": "{unit}", "student": {"full_name": "Lò Thị Mai", "date_of_birth": "2011-04-02", "gender": "female", "student_code": "HS{new}", "school": "THCS Chiềng Sinh", "grade": 9, "household_status": "poor", "orphan": "none", "disability": False, "ethnic_minority": True, "academic_result": "kha", "conduct": "tot"}}),
+    ("GET",   "/scholarships/rounds/<round_id>/candidates",     READ,      None),
+    ("POST",  "/scholarships/rounds/<round_id>/reviewers",      SETUP,     {"usernames": ["{reviewer}"]}),
+    ("POST",  "/scholarships/candidates/<candidate_id>/reviews", ASSIGNED, {"recommend": True}),
+    ("POST",  "/scholarships/rounds/<round_id>/decide",         APPROVE,   {"decision_number": "15/QĐ-KH", "decided_on": TODAY}),
+    ("GET",   "/scholarships/rounds/<round_id>/signoff/pdf",    READ,      None),
+    ("GET",   "/scholarships/rounds/<round_id>/decision/pdf",   READ,      None),
+    ("GET",   "/scholarships/rounds/<round_id>/certificates/pdf", READ,    None),
+    ("POST",  "/scholarships/rounds/<round_id>/pay",            POST,      {"date": TODAY, "method": "cash"}),
+    ("GET",   "/scholarships/awards/<award_id>",                READ,      None),
+    ("POST",  "/scholarships/awards/<award_id>/pay",            POST,      {"date": TODAY, "method": "cash"}),
+    ("POST",  "/scholarships/awards/<award_id>/renew",          APPROVE,   {"school_year": "2026-2027", "decided_on": TODAY, "grade": 10, "academic_result": "kha", "conduct": "tot"}),
+]
+ROLES = (*sorted(EVERYONE), "none", None)  # "none": a valid token and no role; None: no token at all
+SCOPES = ("own", "other")
+
+
+# ---- the world every row is tried in -----------------------------------------------------------
+
+# A path parameter → the placeholder it takes; <code> is named by the segment before it.
+PARAMS = {"entry_id": "entry", "receipt_id": "receipt", "donor_id": "donor", "disbursement_id": "disbursement",
+          "member_id": "member", "rule_id": "rule", "account_id": "bank_account", "line_id": "bank_line",
+          "statement_id": "statement", "report_id": "report", "round_id": "round", "candidate_id": "candidate",
+          "award_id": "award", "username": "username", "kind": "book"}
+CODES = {"units": "unit", "funds": "fund", "campaigns": "campaign", "programs": "program"}
+
+
+class World:
+    """VN → PA → PA-X (commune) → PA-X-B (branch), and the same under PB; one fund per province.
+
+    The callers hold their role on PA: "own" objects live under PA, "other" ones under PB. The root
+    admin builds every object through the API, lazily, when a row first names it.
+    """
+
+    def __init__(self, api_as, make_unit, make_fund, make_user, post, anonymous_api):
+        for province in ("PA", "PB"):
+            make_unit(province, level="province")
+            make_unit(f"{province}-X", level="commune", parent=province)
+            make_unit(f"{province}-X-B", level="branch", parent=f"{province}-X")
+            make_fund(f"Q{province}", owner=province)
+            for unit in (province, f"{province}-X"):
+                post(unit, [("111", f"Q{province}", 50_000_000, 0), ("511", f"Q{province}", 0, 50_000_000)],
+                     on=vn_today() - timedelta(days=60))
+        make_user("xem.own", password=PASSWORD, roles=[("PA-X", "viewer")])
+        make_user("xem.other", password=PASSWORD, roles=[("PB-X", "viewer")])
+        self.boss = api_as(("VN", "admin"))
+        self.callers = {role: api_as(("PA", role), username=f"{role}.matrix") for role in EVERYONE}
+        self.callers["none"] = api_as()
+        self.callers[None] = anonymous_api
+        self.objects: dict[tuple[str, str], object] = {}
+
+    def caller(self, role):
+        return self.callers[role]
+
+    def value(self, name: str, scope: str):
+        """The placeholder's value in a scope: fixed names first, then objects made once."""
+        province = "PA" if scope == "own" else "PB"
+        fixed = {"province": province, "unit": f"{province}-X", "branch": f"{province}-X-B",
+                 "fund": f"Q{province}", "username": f"xem.{scope}", "book": "cash", "reviewer": "reviewer.matrix",
+                 "new": uuid.uuid4().hex[:8], "n": str(uuid.uuid4().int % 10**6), "yesterday": days(-1),
+                 "tomorrow": days(10), "closed_start": days(-40), "closed_end": days(-30)}
+        if name in fixed:
+            return fixed[name]
+        if (name, scope) not in self.objects:
+            self.objects[name, scope] = MAKERS[name](self, scope)
+        return self.objects[name, scope]
+
+    def fill(self, template, scope: str):
+        """Placeholders in strings of a body; a string that is only "{name}" takes the raw value (an id)."""
+        if isinstance(template, dict):
+            return type(template)({key: self.fill(value, scope) for key, value in template.items()})
+        if isinstance(template, list):
+            return [self.fill(item, scope) for item in template]
+        if not isinstance(template, str):
+            return template
+        whole = re.fullmatch(r"\{(\w+)\}", template)
+        if whole:
+            return self.value(whole[1], scope)
+        return re.sub(r"\{(\w+)\}", lambda m: str(self.value(m[1], scope)), template)
+
+    def path(self, rule: str, scope: str) -> str:
+        def argument(match):
+            before, name = rule[:match.start()].rstrip("/").rsplit("/", 1)[-1], match[1]
+            return str(self.value(CODES[before] if name == "code" else PARAMS[name], scope))
+        return re.sub(r"<(?:[^:>]+:)?(\w+)>", argument, rule)
+
+    def made(self, path: str, body, status=201) -> dict:
+        response = send(self.boss, "GET" if body is None else "POST", path, body)
+        assert response.status_code == status, (path, response.status_code, response.json)
+        return response.json
+
+
+def days(offset: int) -> str:
+    return (vn_today() + timedelta(days=offset)).isoformat()
+
+
+def send(api, method: str, path: str, body):
+    if isinstance(body, Upload):
+        data = {"file": (io.BytesIO(STATEMENT_CSV.format(day=vn_today().strftime("%d/%m/%Y")).encode()), "tep.csv"),
+                **body}
+        return api.client.open("/api/v1" + path, method=method, data=data, content_type="multipart/form-data",
+                               headers=api._headers(None))
+    if method == "GET":
+        return api.client.open("/api/v1" + path, method=method, query_string=body, headers=api._headers(None))
+    return api.client.open("/api/v1" + path, method=method, json=body, headers=api._headers(None))
+
+
+def make_round(world, scope):
+    found = world.made(f"/scholarships/programs/{world.value('program', scope)}/rounds",
+                       {"school_year": "2025-2026", "budget": 5_000_000, "nominations_close_on": days(10)})
+    if scope == "own":  # the matrix's reviewer sits on the committee of the caller's own round
+        world.made(f"/scholarships/rounds/{found['id']}/reviewers", {"usernames": ["reviewer.matrix"]}, status=200)
+    return found["id"]
+
+
+def make_award(world, scope):
+    world.value("candidate", scope)
+    decision = world.made(f"/scholarships/rounds/{world.value('round', scope)}/decide",
+                          {"decision_number": "1/QĐ", "decided_on": TODAY}, status=200)
+    return decision["awards"][0]["id"]
+
+
+def make_statement(world, scope):
+    unit = world.value("unit", scope)
+    world.made(f"/units/{unit}/periods/close", {"through": days(-30)}, status=200)
+    return world.made(f"/units/{unit}/statements", {"period_start": days(-40), "period_end": days(-30)})["id"]
+
+
+def make_bank_line(world, scope):
+    account = world.value("bank_account", scope)
+    send(world.boss, "POST", f"/bank-accounts/{account}/statements", Upload())
+    return world.made(f"/bank-accounts/{account}/lines", None, status=200)["items"][0]["id"]
+
+
+def body_of(method: str, rule: str):
+    return next(r[3] for r in ROWS if r[:2] == (method, rule))
+
+
+def made_from_row(method: str, rule: str, path: str, key: str = "id", status: int = 201):
+    """A maker that posts the row's own body as the root admin."""
+    return lambda world, scope: world.made(world.fill(path, scope), world.fill(body_of(method, rule), scope),
+                                           status)[key]
+
+
+MAKERS = {
+    "entry": made_from_row("POST", "/units/<code>/entries", "/units/{unit}/entries"),
+    "receipt": made_from_row("POST", "/units/<code>/receipts", "/units/{unit}/receipts"),
+    "donor": made_from_row("POST", "/units/<code>/receipts", "/units/{unit}/receipts", "donor_id"),
+    "disbursement": made_from_row("POST", "/units/<code>/disbursements", "/units/{unit}/disbursements"),
+    "member": made_from_row("POST", "/units/<code>/members", "/units/{branch}/members"),
+    "rule": made_from_row("POST", "/units/<code>/allowance-rules", "/units/{unit}/allowance-rules"),
+    "campaign": made_from_row("POST", "/campaigns", "/campaigns", "code"),
+    "bank_account": made_from_row("POST", "/units/<code>/bank-accounts", "/units/{unit}/bank-accounts"),
+    "bank_line": make_bank_line,
+    "statement": make_statement,
+    "report": made_from_row("POST", "/units/<code>/reports", "/units/{unit}/reports"),
+    "program": made_from_row("POST", "/scholarships/programs", "/scholarships/programs", "code"),
+    "round": make_round,
+    "candidate": made_from_row("POST", "/scholarships/rounds/<round_id>/candidates",
+                               "/scholarships/rounds/{round}/candidates"),
+    "award": make_award,
+}
+
+
+@pytest.fixture
+def world(api_as, make_unit, make_fund, make_user, post, anonymous_api):
+    return World(api_as, make_unit, make_fund, make_user, post, anonymous_api)
+
+
+def expected_through(who, role, scope) -> bool:
+    """Whether this caller passes the permission check (True) or must get 403/401 (False)."""
+    if who == OPEN:
+        return True
+    if role is None:
+        return False
+    if who == SIGNED_IN:
+        return True
+    if who == ANY_ADMIN:
+        return role == "admin"
+    if who == ROOT_ADMIN or role == "none":
+        return False
+    return scope == "own" and role in who
+
+
+def test_every_endpoint_has_a_row(app):
+    served = {(method, rule.rule.removeprefix("/api/v1")) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    listed = [(method, rule) for method, rule, _who, _body in ROWS]
+    assert len(listed) == len(set(listed)), "a (method, rule) is listed twice"
+    assert served - set(listed) == set(), "endpoints without a row in ROWS"
+    assert set(listed) - served == set(), "rows for endpoints that no longer exist"
+
+
+@pytest.mark.parametrize("method, rule, who, body", ROWS, ids=[f"{m} {r}" for m, r, _w, _b in ROWS])
+def test_permission_matrix(world, method, rule, who, body):
+    wrong = []
+    for scope in SCOPES:
+        path = world.path(rule, scope)
+        for role in ROLES:
+            response = send(world.caller(role), method, path, world.fill(body, scope))
+            status = response.status_code
+            through = expected_through(who, role, scope)
+            if status >= 500 or (through and status in (401, 403)) or (
+                    not through and status != (401 if role is None else 403)):
+                wrong.append(f"{role or 'no token'} on {scope} → {status} {response.json and response.json.get('detail')}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_another_users_idempotency_key_replays_nothing(world):
+    """The same key and body from someone else is a mismatch, not the first caller's answer."""
+    body, key = world.fill({"date": TODAY, "lines": DONATION}, "own"), {"Idempotency-Key": "khoa-1"}
+    first = world.caller("treasurer").post("/units/PA-X/entries", json=body, headers=key)
+    assert first.status_code == 201
+    for role in ("viewer", "admin"):
+        again = world.caller(role).post("/units/PA-X/entries", json=body, headers=key)
+        assert again.status_code == 409 and again.json["code"] == "idempotency_mismatch", role
+    assert world.caller("treasurer").post("/units/PA-X/entries", json=body, headers=key).json == first.json
