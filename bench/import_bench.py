@@ -30,6 +30,7 @@ SHARED = Path(os.environ.get("LEDGER_SHARED_DIR") or REPO.parent / "shared")
 LEDGER = [sys.executable, "-c", "from ledger.cli import main; main()"]
 BRANCH, ROOT = "T01-X01-C01", "VN"
 START, END = "<!-- import_bench:start -->", "<!-- import_bench:end -->"
+APP_NAME = "ledger-import-bench"
 
 
 def bundle(size: int) -> Path:
@@ -47,7 +48,7 @@ def fresh_database(engine: str, size: int, pg_server: str) -> str:
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
     name = f"ledger_import_bench_{size}"
-    with psycopg.connect(f"{pg_server}/postgres".replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+    with psycopg.connect(plain_url(f"{pg_server}/postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
     return f"{pg_server}/{name}"
@@ -59,22 +60,46 @@ def ledger(url: str, *args: str, check=True) -> subprocess.CompletedProcess:
 
 
 def timed_import(url: str, path: Path, batch_size: int) -> dict:
-    """Wall time of the child, when its check phase ended, and its own peak RSS (wait4, not a sum)."""
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench"}
+    """Wall time of the child and when its check phase ended; its own peak RSS and CPU (wait4, not a
+    sum over children); on PostgreSQL the CPU of its server process; entries/s of the first and last batch."""
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench", "PGAPPNAME": APP_NAME}
     started = time.perf_counter()
     child = subprocess.Popen([*LEDGER, "import-journal", "--batch-size", str(batch_size), str(path)], env=env,
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    checked, output = None, []
+    checked, output, marks, server_cpu = None, [], [], None
     for line in child.stdout:
         output.append(line)
+        now = time.perf_counter() - started
         if checked is None and line.startswith("Đã kiểm tra"):
-            checked = time.perf_counter() - started
+            checked = now
+            marks.append((now, 0))
+        elif line.startswith("Ghi sổ: "):
+            marks.append((now, int(line.split()[-1].split("/")[0])))
+            server_cpu = backend_cpu(url) if url.startswith("postgresql") else None
     _pid, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit("import failed:\n" + "".join(output[-20:]))
+    rates = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(marks, marks[1:]) if b[0] > a[0]]
     return {"wall_s": wall, "check_s": checked, "post_s": wall - checked, "peak_rss_mb": usage.ru_maxrss / 1024,
-            "cpu_s": usage.ru_utime + usage.ru_stime, "summary": output[-1].strip()}
+            "cpu_s": usage.ru_utime + usage.ru_stime, "server_cpu_s": server_cpu,
+            "first_batch_eps": rates[0] if rates else None, "last_batch_eps": rates[-1] if rates else None,
+            "summary": output[-1].strip()}
+
+
+def backend_cpu(url: str) -> float | None:
+    """CPU seconds so far of the import's PostgreSQL backend (same machine: read from /proc)."""
+    with psycopg.connect(plain_url(url)) as conn:
+        row = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)).fetchone()
+    try:
+        fields = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except (TypeError, OSError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def plain_url(url: str) -> str:
+    return url.replace("postgresql+psycopg", "postgresql")
 
 
 def trial_balance_times(url: str, runs: int) -> dict:
@@ -127,7 +152,7 @@ def run_one(engine: str, size: int, args) -> dict:
 def machine(pg_server: str) -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     memory = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    with psycopg.connect(f"{pg_server}/postgres".replace("postgresql+psycopg", "postgresql")) as conn:
+    with psycopg.connect(plain_url(f"{pg_server}/postgres")) as conn:
         pg_version = conn.execute("SHOW server_version").fetchone()[0]
     return {"nproc": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "cpu": cpu,
             "python": platform.python_version(), "postgresql": pg_version, "sqlite": sqlite3.sqlite_version}
@@ -145,15 +170,16 @@ def render(results: dict, info: dict) -> str:
            f"ledger import-journal --batch-size {rows[0]['batch_size'] if rows else 5000} bench/data/journal-N.csv",
            "ledger check", "# all of the above, timed:",
            ".venv/bin/python bench/import_bench.py --sizes 100000 1000000 --engines sqlite postgresql", "```", "",
-           "| engine | entries | lines | import s | (check / post s) | entries/s | lines/s | peak RSS MB "
-           "| `ledger check` s | TB branch ms | TB root consolidated ms | load before/after |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "| engine | entries | lines | import s | startup+check / post s | entries/s | lines/s "
+           "| client CPU s | server CPU s | peak RSS MB | batch entries/s first → last | `ledger check` s | load |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
-        tb = r["trial_balance"]
+        server = f"{r['server_cpu_s']:.1f}" if r.get("server_cpu_s") is not None else "(in process)"
         out.append(f"| {r['engine']} | {r['entries']:,} | {r['lines']:,} | {r['wall_s']:.1f} | "
                    f"{r['check_s']:.1f} / {r['post_s']:.1f} | {r['entries_per_s']:,.0f} | {r['lines_per_s']:,.0f} | "
-                   f"{r['peak_rss_mb']:.0f} | {r['check_cli_s']:.1f} {'ok' if r['check_ok'] else 'FAILED'} | "
-                   f"{tb['branch']['median_ms']:.1f} | {tb['root_consolidated']['median_ms']:.1f} | "
+                   f"{r['cpu_s']:.1f} | {server} | {r['peak_rss_mb']:.0f} | "
+                   f"{r['first_batch_eps']:,.0f} → {r['last_batch_eps']:,.0f} | "
+                   f"{r['check_cli_s']:.1f} {'ok' if r['check_ok'] else 'FAILED'} | "
                    f"{r['load_before']:.1f} / {r['load_after']:.1f} |")
     out += ["", "Trial balances are warm medians (runs after 3 warm-ups) in a fresh process, as of today; "
             f"branch = {BRANCH}, root = {ROOT} consolidated (521/621 transfer pairs eliminated).", "",

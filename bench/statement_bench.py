@@ -64,11 +64,13 @@ TREE_SQL = [
     """INSERT INTO units (code, name, level, parent_id, path, depth, status, created_at)
        SELECT 'C' || lpad(i::text, 5, '0'), 'Hội Khuyến học xã số ' || i, 'commune', p.id,
               p.path || '/C' || lpad(i::text, 5, '0'), 2, 'active', now()
-       FROM generate_series(1, :communes) i JOIN units p ON p.code = 'P' || lpad(((i - 1) % :provinces + 1)::text, 2, '0')""",
+       FROM generate_series(1, :communes) i
+       JOIN units p ON p.code = 'P' || lpad(((i - 1) % :provinces + 1)::text, 2, '0')""",
     """INSERT INTO units (code, name, level, parent_id, path, depth, status, created_at)
        SELECT 'B' || lpad(i::text, 6, '0'), 'Chi hội khuyến học thôn số ' || i, 'branch', c.id,
               c.path || '/B' || lpad(i::text, 6, '0'), 3, 'active', now()
-       FROM generate_series(1, :branches) i JOIN units c ON c.code = 'C' || lpad(((i - 1) % :communes + 1)::text, 5, '0')""",
+       FROM generate_series(1, :branches) i
+       JOIN units c ON c.code = 'C' || lpad(((i - 1) % :communes + 1)::text, 5, '0')""",
     """INSERT INTO funds (code, name, owner_unit_id, kind, purpose, is_pooled, regime, created_at)
        SELECT 'QKH-' || code, 'Quỹ khuyến học ' || name, id, 'unrestricted', '', false, 'association', now()
        FROM units WHERE level = 'province'""",

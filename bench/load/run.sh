@@ -28,10 +28,22 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" && break; sleep 0.5; done
 curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/openapi.json" || { echo "gunicorn did not start" >&2; exit 1; }
 
+ticks() {  # CPU clock ticks used so far by the given processes
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+app_ticks() { ticks $(pgrep -P "$SERVER"); }
+db_ticks() { ticks $(psql -h 127.0.0.1 -U postgres -tAc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB'"); }
+APP0=$(app_ticks) DB0=$(db_ticks)
 .venv/bin/locust -f bench/load/locustfile.py --headless -u "$USERS" -r "$USERS" -t "$DURATION" \
   --stop-timeout 30 --host "http://127.0.0.1:$PORT" --only-summary --loglevel WARNING
+export BENCH_APP_CPU=$(awk -v t=$(( $(app_ticks) - APP0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')
+export BENCH_DB_CPU=$(awk -v t=$(( $(db_ticks) - DB0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
-echo "--- $USERS clients, $DURATION, gunicorn $WORKERS workers x $THREADS threads, PostgreSQL $DB"
+echo "--- $USERS clients, $DURATION, gunicorn $WORKERS workers x $THREADS threads, PostgreSQL $DB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 .venv/bin/python bench/load/summarise.py "$BENCH_KEYS"
 .venv/bin/ledger check

@@ -3,6 +3,7 @@ then prove nothing was lost or doubled — receipts in the database equal the di
 Idempotency-Keys that got 201.
 """
 import json
+import os
 import sys
 
 from sqlalchemy import func, select
@@ -30,6 +31,12 @@ def main(record_json: str) -> int:
     if record["replay_latencies_ms"]:
         print(f"replayed keys:           {len(record['replay_latencies_ms'])} answered 201 again, "
               f"p99 {percentile(record['replay_latencies_ms'], 0.99):.0f} ms")
+    app_cpu, db_cpu = (float(os.environ.get(name) or 0) for name in ("BENCH_APP_CPU", "BENCH_DB_CPU"))
+    if app_cpu and latencies:
+        per = 1000 * (app_cpu + db_cpu) / len(latencies)
+        print(f"server CPU per receipt:  {1000 * app_cpu / len(latencies):.1f} ms app (gunicorn workers) + "
+              f"{1000 * db_cpu / len(latencies):.1f} ms PostgreSQL = {per:.1f} ms "
+              f"-> at most {2000 / per:.0f} receipts/s on two otherwise idle cores")
     print(f"distinct keys answered 201: {record['succeeded']};  receipts in the database: {posted}")
     same = posted == record["succeeded"]
     print("nothing lost, nothing doubled" if same else "MISMATCH between answers and receipts")

@@ -3,7 +3,6 @@
 How a donor is named in public follows the donor's own choice: full name, initials, or anonymous.
 """
 import re
-import unicodedata
 
 from sqlalchemy import func, or_, select
 
@@ -11,6 +10,7 @@ from ledger.accounts.treasury_models import Donor, Receipt
 from ledger.core import audit
 from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.text import fold
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_ids
@@ -20,9 +20,7 @@ DONOR_FIELDS = ("name", "kind", "phone", "address", "publish", "is_native_abroad
 
 def name_key(text: str | None) -> str:
     """Lower-case, unaccented, single-spaced: "  Nguyễn  Văn An " → "nguyen van an"."""
-    plain = unicodedata.normalize("NFD", (text or "").replace("Đ", "D").replace("đ", "d"))
-    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn")
-    return " ".join(plain.lower().split())
+    return fold(text or "")
 
 
 def normalise_phone(phone: str | None) -> str | None:

@@ -5,10 +5,11 @@ batches inside the caller's one database transaction: the file goes in whole or 
 """
 import csv
 import hashlib
-from collections import defaultdict
+import threading
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
+from queue import Full, Queue
 
 from sqlalchemy import select
 
@@ -132,7 +133,7 @@ def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 5000, on_batch
     """
     create_dimensions(plan, by)
     unit_map = units_by_code(plan.unit_codes)
-    for batch in batches(transactions(entry_drafts(plan, unit_map)), batch_size):
+    for batch in prefetched(batches(transactions(entry_drafts(plan, unit_map)), batch_size)):
         try:
             post_batch(batch, by=by)
         except LedgerError as exc:
@@ -231,3 +232,40 @@ def batches(transactions_, size: int):
             batch, count = [], 0
     if batch:
         yield batch
+
+
+def prefetched(items, depth: int = 2):
+    """Yield what `items` yields, computed ahead by a helper thread: reading and pairing the next
+    batch overlaps the database writing this one (the GIL is free while we wait for the server).
+    The helper never touches the session or ORM attributes."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(StopIteration)
+        except Exception as exc:  # handed to the consumer, which raises it
+            put(exc)
+
+    helper = threading.Thread(target=produce, name="journal-reader", daemon=True)
+    helper.start()
+    try:
+        while (item := queue.get()) is not StopIteration:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        helper.join()

@@ -3,9 +3,10 @@
 Build, decode and draw the TLV string; the CRC is CRC-16/CCITT-FALSE as EMVCo requires.
 """
 import re
-import unicodedata
 
 import segno
+
+from ledger.core.text import unaccent
 
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
@@ -35,8 +36,7 @@ def _tlv(tag: str, value: str) -> str:
 
 def ascii_memo(memo: str) -> str:
     """Bank apps read the purpose as ASCII: "Ủng hộ Quỹ khuyến học" → "Ung ho Quy khuyen hoc"."""
-    text = unicodedata.normalize("NFD", memo.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if " " <= ch <= "~" or ch.isspace())  # drops combining marks
+    text = "".join(ch for ch in unaccent(memo) if " " <= ch <= "~" or ch.isspace())
     return " ".join(text.split())[:MEMO_MAX].rstrip()
 
 

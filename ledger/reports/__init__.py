@@ -7,7 +7,7 @@ def init_app(app):
     from ledger.reports import book_pages  # noqa: F401  (its pages join the reports blueprint)
     from ledger.reports.api import document_public_endpoints, reports_api
     from ledger.reports.cli import reports_cli
-    from ledger.reports.formats import iso_vi
+    from ledger.reports.formats import iso_vi, vn_time
     from ledger.reports.public import public_pages
     from ledger.reports.routes import reports_pages, reports_panel
     from ledger.units.routes import unit_panels
@@ -17,6 +17,7 @@ def init_app(app):
     document_public_endpoints(app, api)
     app.register_blueprint(reports_pages)
     app.jinja_env.filters["iso_vi"] = iso_vi
+    app.jinja_env.filters["vn_time"] = vn_time
     app.cli.add_command(reports_cli)
     if reports_panel not in unit_panels:
         unit_panels.append(reports_panel)

@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.reports import rollup, services
 from ledger.reports.models import REPORT_KINDS
@@ -33,7 +34,7 @@ def statement_command(unit_code, start, end, consolidated, publish, reason):
 def verify_command(digest):
     """Recompute a published statement's hash; exit 1 when it does not match."""
     result = services.verification(digest)
-    click.echo("KHỚP" if result["valid"] else "KHÔNG KHỚP")
+    click.echo(_("KHỚP") if result["valid"] else _("KHÔNG KHỚP"))
     raise SystemExit(0 if result["valid"] else 1)
 
 
@@ -44,8 +45,8 @@ def verify_command(digest):
 def missing_command(unit_code, kind, period):
     """Child units that have not sent their report by the deadline."""
     status = rollup.children_status(get_unit(unit_code), kind, period or rollup.last_closed_period(kind))
-    click.echo(f"Hạn gửi {status['deadline']:%d/%m/%Y}: {len(status['missing'])}/{len(status['children'])} "
-               "đơn vị quá hạn chưa gửi")
+    click.echo(_("Hạn gửi %(date)s: %(late)s/%(all)s đơn vị quá hạn chưa gửi", date=f"{status['deadline']:%d/%m/%Y}",
+                 late=len(status["missing"]), all=len(status["children"])))
     for row in status["children"]:
         if row["overdue"]:
             click.echo(f"{row['unit']}\t{row['name']}")

@@ -36,7 +36,7 @@ def assemble(unit: Unit, start: date, end: date, consolidated: bool) -> dict:
         **money,
         "donors": people.donors(unit, start, end, consolidated),
         "recipients": recipients.recipients(unit, start, end, consolidated),
-        "campaigns": people.campaigns(unit, start, end, consolidated),
+        "campaigns": people.campaigns(unit, start, end),
         "management_costs": management_costs([row["fund"] for row in money["funds"]], start, end),
         "chain_head": chain_head(unit, consolidated),
         "version": None, "published_at": None,

@@ -2,12 +2,13 @@
 verification page, CSV rows for spreadsheets (UTF-8 BOM, formula-safe via core.export) and the A4 PDF.
 """
 import functools
-from datetime import datetime
+from datetime import datetime, timezone
 
 import segno
 from flask import current_app, request, url_for
 
 from ledger.core import export
+from ledger.core.dates import VN
 from ledger.core.i18n import _, _l
 from ledger.core.pdf import render_pdf
 
@@ -31,6 +32,14 @@ def iso_vi(value: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(value)
     return moment.strftime("%d/%m/%Y %H:%M") if "T" in value else moment.strftime("%d/%m/%Y")
+
+
+def vn_time(moment: datetime | None) -> str:
+    """A stored moment (UTC; SQLite hands it back naive) as Vietnam's wall clock: "23/11/2026 08:54"."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 
 def percent_text(part: int, whole: int) -> str:
@@ -73,7 +82,8 @@ def csv_rows(content: dict) -> list[tuple]:
             (_("Báo cáo"), _("Đầu chuỗi sổ"), content["chain_head"], None)]
     for fund in content["funds"]:
         name = f"{fund['name']} ({fund['fund']})"
-        rows += [(_("Quỹ"), name, _("Số dư đầu kỳ"), fund["opening"]), (_("Quỹ"), name, _("Thu trong kỳ"), fund["receipts"]),
+        rows += [(_("Quỹ"), name, _("Số dư đầu kỳ"), fund["opening"]),
+                 (_("Quỹ"), name, _("Thu trong kỳ"), fund["receipts"]),
                  (_("Quỹ"), name, _("Chi trong kỳ"), fund["disbursements"]),
                  (_("Quỹ"), name, _("Số dư cuối kỳ"), fund["closing"])]
     rows += [(_("Thu theo nguồn"), label_of(RECEIPT_LABELS, key), "", amount)

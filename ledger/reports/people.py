@@ -44,15 +44,12 @@ def donors(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]
     return sorted(lines, key=lambda line: (-line["amount"], line["display_name"]))
 
 
-def campaigns(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]:
-    """Campaigns run by the unit (or its subtree) during the period, with what they had raised by its end."""
+def campaigns(unit: Unit, start: date, end: date) -> list[dict]:
+    """The unit's own campaigns running in the period, with what its subtree had raised by the period's end
+    (sub-units' campaigns are in their own statements)."""
     found = db.session.scalars(select(Campaign).where(
-        scope_condition(unit, consolidated, Campaign.owner_unit_id),
-        Campaign.starts_on <= end, Campaign.ends_on >= start).order_by(Campaign.starts_on, Campaign.code)).all()
-    rows = []
-    for campaign in found:
-        progress = campaign_service.progress(campaign, as_of=end)
-        rows.append({"code": campaign.code, "name": campaign.name, "starts_on": campaign.starts_on.isoformat(),
-                     "ends_on": campaign.ends_on.isoformat(), "target": progress["target"],
-                     "raised": progress["raised"]})
-    return rows
+        Campaign.owner_unit_id == unit.id, Campaign.starts_on <= end, Campaign.ends_on >= start)
+        .order_by(Campaign.starts_on, Campaign.code)).all()
+    return [{"code": campaign.code, "name": campaign.name, "starts_on": campaign.starts_on.isoformat(),
+             "ends_on": campaign.ends_on.isoformat(), "target": campaign.target_amount or 0,
+             "raised": campaign_service.raised_in(campaign, unit, as_of=end)} for campaign in found]

@@ -22,7 +22,7 @@ from ledger.reports import formats, services
 from ledger.reports.content import published_json
 from ledger.units import search
 from ledger.units.models import Unit
-from ledger.units.services import ancestors, ensure_root, get_unit, list_units
+from ledger.units.services import ancestors, get_unit, list_units
 
 public_pages = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
 SEARCH_LIMIT = 30
@@ -32,9 +32,9 @@ CACHE_SECONDS = 300
 @public_pages.get("/")
 def index():
     query = request.args.get("q", "").strip()[:100]
-    root = ensure_root()
-    found, more = search.search_units(query, [root.path], limit=SEARCH_LIMIT) if query else ([], False)
-    provinces, _total = list_units(parent=root.code, limit=100)
+    roots = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))).all()
+    found, more = search.search_units(query, [r.path for r in roots], limit=SEARCH_LIMIT) if query else ([], False)
+    provinces = db.session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.name)).all()
     recent = services.list_recent_published(limit=10)
     return render_template("public/index.html", query=query, found=found, more=more, provinces=provinces,
                            trails=search.ancestry_names(found), recent=recent)

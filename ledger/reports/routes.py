@@ -89,7 +89,8 @@ def periodic_reports(code):
     if request.method == "POST":
         permissions.require(g.user, "post", unit)
         try:
-            rollup.submit_report(unit, {"kind": kind, "period": period, "note": request.form.get("note", "")}, by=g.user)
+            note = request.form.get("note", "")
+            rollup.submit_report(unit, {"kind": kind, "period": period, "note": note}, by=g.user)
             db.session.commit()
             return redirect(url_for("reports.periodic_reports", code=code, kind=kind, period=period))
         except LedgerError as exc:
@@ -101,8 +102,8 @@ def periodic_reports(code):
         error, period = exc, rollup.last_closed_period(kind)
         status = rollup.children_status(unit, kind, period)
     return render_template("reports/periodic.html", unit=unit, kind=kind, period=period, status=status, error=error,
-                           own=rollup.own_report(unit, kind, period), can_post=permissions.allowed(g.user, "post", unit),
-                           kinds=REPORT_KINDS), 422 if error else 200
+                           own=rollup.own_report(unit, kind, period), kinds=REPORT_KINDS,
+                           can_post=permissions.allowed(g.user, "post", unit)), 422 if error else 200
 
 
 @reports_pages.post("/reports/<int:report_id>/receive")
@@ -120,9 +121,8 @@ def reports_panel(unit, user) -> Markup:
     """The unit page's section: statements, the charity-fund calendar (overdue flagged), reports, books."""
     if not permissions.allowed(user, "read", unit):
         return Markup("")
-    items, total = services.list_statements(unit, published_only=False, limit=5)
-    return Markup(render_template("reports/panel.html", unit=unit, items=items, total=total,
-                                  disclosure=disclosure.overview(unit) if disclosure.charity_funds(unit) else None,
-                                  parent_kind="quarterly", period=rollup.last_closed_period("quarterly"),
-                                  own=rollup.own_report(unit, "quarterly", rollup.last_closed_period("quarterly")),
-                                  percent=formats.percent_text))
+    _items, total = services.list_statements(unit, published_only=False, limit=1)
+    period = rollup.last_closed_period("quarterly")
+    return Markup(render_template("reports/panel.html", unit=unit, total=total, period=period,
+                                  own=rollup.own_report(unit, "quarterly", period), percent=formats.percent_text,
+                                  disclosure=disclosure.overview(unit) if disclosure.charity_funds(unit) else None))

@@ -160,7 +160,8 @@ def kept_file(statement: Statement, variant: str) -> bytes | None:
 
 def keep_file(statement: Statement, variant: str, data: bytes) -> None:
     """Store a rendered document once; a concurrent first request may have stored it already."""
-    stmt = dialect_insert(StatementFile).values(statement_id=statement.id, variant=variant, data=data, created_at=utcnow())
+    stmt = dialect_insert(StatementFile).values(statement_id=statement.id, variant=variant, data=data,
+                                                created_at=utcnow())
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["statement_id", "variant"]))
 
 

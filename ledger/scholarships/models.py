@@ -212,8 +212,9 @@ class Candidate(Base):
     rules_version: Mapped[int]
 
     round: Mapped[Round] = relationship(back_populates="candidates")
-    student: Mapped[Student] = relationship()
-    nominated_by: Mapped[Unit] = relationship()
+    # A round's pages and its decision read every candidate's child and unit: one query each, not N.
+    student: Mapped[Student] = relationship(lazy="selectin")
+    nominated_by: Mapped[Unit] = relationship(lazy="selectin")
     reviews: Mapped[list["Review"]] = relationship(back_populates="candidate", order_by="Review.id")
 
 

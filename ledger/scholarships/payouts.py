@@ -3,6 +3,7 @@ program's fund in its owner's books, approved by whoever decided the award. Unpa
 decided awards are the fund's commitments.
 """
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ledger.accounts.disbursements import record_approved_disbursement
 from ledger.accounts.models import Fund
@@ -68,8 +69,11 @@ def pay_award(award: Award, data: dict, *, by):
 
 def round_awards(found: Round) -> list[Award]:
     """The awards the round's decision made (renewals in later years are paid on their own)."""
-    return db.session.scalars(select(Award).where(Award.round_id == found.id, Award.school_year == found.school_year)
-                              .order_by(Award.rank)).all()
+    return db.session.scalars(
+        select(Award).where(Award.round_id == found.id, Award.school_year == found.school_year)
+        .options(selectinload(Award.student), selectinload(Award.candidate),
+                 selectinload(Award.installments).selectinload(Installment.disbursement))
+        .order_by(Award.rank)).all()
 
 
 def pay_ceremony(found: Round, data: dict, *, by) -> list:

@@ -2,6 +2,7 @@
 interest and are recused. A candidate is vetoed when more than half of the assigned reviewers who
 are not recused on it say no; in blind mode nobody sees others' votes before the decision.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -84,8 +85,8 @@ def describe(review: Review) -> dict:
     return {"recommend": review.recommend, "conflict_of_interest": review.conflict_of_interest, "note": review.note}
 
 
-def tally(candidate: Candidate, reviewer_ids: set[int]) -> Tally:
-    words = {r.reviewer_id: r for r in candidate.reviews if r.reviewer_id in reviewer_ids}
+def tally(reviews_of_candidate, reviewer_ids: set[int]) -> Tally:
+    words = {r.reviewer_id: r for r in reviews_of_candidate if r.reviewer_id in reviewer_ids}
     recused = sum(r.conflict_of_interest for r in words.values())
     yes = sum(r.recommend is True for r in words.values())
     no = sum(r.recommend is False for r in words.values())
@@ -93,8 +94,12 @@ def tally(candidate: Candidate, reviewer_ids: set[int]) -> Tally:
 
 
 def tallies(found: Round) -> dict[int, Tally]:
+    """Every candidate's tally from one query of the round's reviews."""
     reviewer_ids = {a.user_id for a in found.reviewers}
-    return {c.id: tally(c, reviewer_ids) for c in found.candidates}
+    words = defaultdict(list)
+    for review in db.session.scalars(select(Review).join(Candidate).where(Candidate.round_id == found.id)):
+        words[review.candidate_id].append(review)
+    return {c.id: tally(words[c.id], reviewer_ids) for c in found.candidates}
 
 
 def votes_visible(found: Round) -> bool:

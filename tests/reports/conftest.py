@@ -117,7 +117,8 @@ def awards(quarter, api_as):
                    "household_status": "poor", "orphan": "none", "disability": False, "ethnic_minority": True,
                    "academic_result": "tot", "conduct": "tot", "prizes": [], "publish_consent": child["consent"],
                    "guardian_phone": child["phone"], "address": "Bản Nà Ban, xã Mường Bú"}
-        r = admin.post(f"/scholarships/rounds/{round_id}/candidates", json={"nominated_by": "SL-X01", "student": student})
+        r = admin.post(f"/scholarships/rounds/{round_id}/candidates",
+                       json={"nominated_by": "SL-X01", "student": student})
         assert r.status_code == 201, r.json
     decided = decider.post(f"/scholarships/rounds/{round_id}/decide",
                            json={"decision_number": "12/QĐ-KH", "decided_on": "2026-03-01"})

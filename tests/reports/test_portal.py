@@ -52,5 +52,20 @@ def test_the_openapi_document_describes_the_public_endpoints(client):
     paths = client.get("/api/openapi.json").json["paths"]
     for path in ("/public/statements/{statement_id}", "/public/statements/{statement_id}.pdf",
                  "/public/statements/{statement_id}.json", "/public/statements/{statement_id}.csv",
-                 "/public/verify/{digest}", "/api/v1/units/{code}/statements", "/api/v1/statements/{statement_id}/publish"):
+                 "/public/verify/{digest}", "/api/v1/units/{code}/statements",
+                 "/api/v1/statements/{statement_id}/publish"):
         assert path in paths, path
+
+
+def test_a_published_document_is_cached_by_its_tag_for_weak_connections(quarter, close, publisher, client):
+    close("SL")
+    draft = publisher.post("/units/SL/statements", json=Q1).json
+    publisher.post(f"/statements/{draft['id']}/publish", json={})
+    first = client.get(f"/public/statements/{draft['id']}")
+    assert first.headers["Cache-Control"].startswith("public") and first.headers["ETag"]
+    again = client.get(f"/public/statements/{draft['id']}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    second = publisher.post("/units/SL/statements", json=Q1).json
+    publisher.post(f"/statements/{second['id']}/publish", json={"reason": "Đính chính"})
+    changed = client.get(f"/public/statements/{draft['id']}", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "Đính chính" in changed.get_data(as_text=True)

@@ -58,4 +58,21 @@ def test_recipient_lines_carry_only_the_contract_fields(awards, close, publisher
     assert sorted((r["display_name"], r["school"], r["grade"], r["amount"]) for r in content["recipients"]) == [
         ("Cầm Thị Thu", "Trường THPT Mai Sơn", 11, 1_000_000), ("L. V. H.", "Tiểu học", 4, 1_000_000),
         ("T. T. B.", "THCS", 7, 1_000_000)]
-    assert {tuple(sorted(r)) for r in content["recipients"]} == {("amount", "display_name", "grade", "program", "school")}
+    fields = {tuple(sorted(r)) for r in content["recipients"]}
+    assert fields == {("amount", "display_name", "grade", "program", "school")}
+
+
+def test_edits_of_a_student_after_publishing_leave_the_statement_byte_identical(awards, close, publisher, client):
+    from ledger.extensions import db
+    from ledger.scholarships.models import Student
+
+    close("SL", "SL-X01", "SL-B1")
+    draft = publisher.post("/units/SL/statements", json={**Q1, "consolidated": True}).json
+    digest = publisher.post(f"/statements/{draft['id']}/publish", json={}).json["hash"]
+    before = client.get(f"/public/statements/{draft['id']}.json").data
+    for student in db.session.query(Student):
+        student.full_name, student.publish_consent, student.grade = "Tên Đã Sửa " + student.full_name, True, 12
+    db.session.commit()
+    after = client.get(f"/public/statements/{draft['id']}.json").data
+    assert after == before and client.get(f"/public/verify/{digest}?format=json").json["valid"] is True
+    assert "Tên Đã Sửa" not in client.get(f"/public/statements/{draft['id']}").get_data(as_text=True)

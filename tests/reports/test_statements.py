@@ -1,7 +1,11 @@
 """Statements through the contract: drafts need closed books, publishing freezes and hashes them."""
 import hashlib
 import json
+import subprocess
+import threading
 from datetime import date
+
+import pytest
 
 Q1 = {"period_start": "2026-01-01", "period_end": "2026-03-31"}
 
@@ -82,7 +86,8 @@ def test_later_postings_reversals_and_edits_leave_version_1_byte_identical(
     digest = publisher.post(f"/statements/{draft['id']}/publish", json={}).json["hash"]
     before = {fmt: client.get(f"/public/statements/{draft['id']}.{fmt}").data for fmt in ("json", "csv")}
 
-    receive("SL", 9_000_000, on=date(2026, 4, 2), donor={"name": "Người đến sau", "kind": "individual", "publish": "full"})
+    receive("SL", 9_000_000, on=date(2026, 4, 2),
+            donor={"name": "Người đến sau", "kind": "individual", "publish": "full"})
     donation = receive("SL", 700_000, on=date(2026, 4, 3))
     reverse_entry(donation.transaction.entries[0], on=date(2026, 4, 4), reason="Ghi nhầm")
     for donor in db.session.query(Donor):
@@ -111,15 +116,26 @@ def test_a_correction_is_version_2_with_a_reason_and_the_old_stays_visible(quart
     assert publisher.get(f"/statements/{first['id']}").json["superseded_by"] == second["id"]
 
 
-def test_public_endpoints_answer_without_a_token_but_hide_drafts(quarter, close, publisher, client):
+def embedded_fonts(pdf: bytes, tmp_path) -> set[str]:
+    """Font names (subset prefix dropped) that pdffonts reports as embedded."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    return {line.split()[0].split("+")[-1] for line in lines if line.split()[-5] == "yes"}
+
+
+def test_public_endpoints_answer_without_a_token_but_hide_drafts(quarter, close, publisher, client, tmp_path):
     close("SL")
     draft = publisher.post("/units/SL/statements", json=Q1).json
     for suffix in ("", ".pdf", ".json", ".csv"):
         assert client.get(f"/public/statements/{draft['id']}{suffix}").status_code == 404
     digest = publisher.post(f"/statements/{draft['id']}/publish", json={}).json["hash"]
-    responses = {suffix: client.get(f"/public/statements/{draft['id']}{suffix}") for suffix in ("", ".pdf", ".json", ".csv")}
-    assert {suffix: r.status_code for suffix, r in responses.items()} == {"": 200, ".pdf": 200, ".json": 200, ".csv": 200}
+    suffixes = ("", ".pdf", ".json", ".csv")
+    responses = {suffix: client.get(f"/public/statements/{draft['id']}{suffix}") for suffix in suffixes}
+    assert {suffix: r.status_code for suffix, r in responses.items()} == dict.fromkeys(suffixes, 200)
     assert responses[".pdf"].data.startswith(b"%PDF")
+    assert embedded_fonts(responses[".pdf"].data, tmp_path) == {"DejaVu-Sans", "DejaVu-Sans-Bold",
+                                                                       "DejaVu-Sans-Italic"}
     assert responses[".csv"].data.startswith("\ufeff".encode())
     for path in ("/public/", "/public/units/SL", f"/public/verify/{digest}", "/public/?q=sơn la"):
         assert client.get(path).status_code == 200, path
@@ -141,7 +157,6 @@ def test_verify_answers_json_when_asked_and_explains_a_match_in_vietnamese(quart
 
 
 def test_the_database_refuses_to_change_a_published_statement(quarter, close, publisher, app):
-    import pytest
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -198,3 +213,50 @@ def test_the_pdf_is_rendered_once_and_a_correction_adds_its_notice(quarter, clos
     publisher.post(f"/statements/{second['id']}/publish", json={"reason": "Sửa tên quỹ"})
     assert client.get(f"/public/statements/{first['id']}.pdf").data != pdf
     assert db.session.query(StatementFile).count() == 2
+
+
+@pytest.mark.postgres
+def test_two_approvers_publishing_one_draft_at_once_make_one_version(quarter, close, publisher, app):
+    from ledger.core.errors import LedgerError
+    from ledger.extensions import db
+    from ledger.reports import services
+
+    close("SL")
+    draft_id = publisher.post("/units/SL/statements", json=Q1).json["id"]
+    start, outcomes = threading.Barrier(2), []
+
+    def publish():
+        with app.app_context():
+            statement = services.get_statement(draft_id)
+            start.wait()
+            try:
+                services.publish_statement(statement, {})
+                db.session.commit()
+                outcomes.append("published")
+            except LedgerError as exc:
+                db.session.rollback()
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["invalid_state", "published"]
+    assert publisher.get(f"/statements/{draft_id}").json["version"] == 1
+
+
+def test_a_statement_shows_the_units_own_campaigns_with_what_was_raised_by_its_end(tree, receive, close, publisher):
+    from ledger.accounts.campaigns import create_campaign
+    from ledger.extensions import db
+
+    for code, owner, fund in (("TOHIEU-2026", "SL", "TOHIEU"), ("MUONGBU-2026", "SL-X01", "QKH")):
+        create_campaign({"code": code, "name": f"Vận động {code}", "owner_unit": owner, "fund": fund,
+                         "starts_on": date(2026, 1, 1), "ends_on": date(2026, 12, 31), "target_amount": 10_000_000})
+    db.session.commit()
+    receive("SL-B1", 3_000_000, fund="TOHIEU", campaign="TOHIEU-2026", on=date(2026, 3, 1))
+    receive("SL", 1_000_000, fund="TOHIEU", campaign="TOHIEU-2026", on=date(2026, 4, 1))  # after the period
+    close("SL", "SL-X01", "SL-B1")
+    content = publisher.post("/units/SL/statements", json={**Q1, "consolidated": True}).json["content"]
+    assert [(c["code"], c["target"], c["raised"]) for c in content["campaigns"]] == [
+        ("TOHIEU-2026", 10_000_000, 3_000_000)]
