@@ -50,7 +50,9 @@ TOKENS = re.compile(r"%\(\w+\)[sdifr]|%%|%[sdifr]|</?[a-zA-Z][\w-]*")
 
 
 def tokens(text):
-    return sorted(TOKENS.findall(text or ""))
+    """What a translation must keep: placeholders, %%, tag names, and leading/trailing spaces."""
+    text = text or ""
+    return sorted(TOKENS.findall(text)) + [text[:1].isspace(), text[-1:].isspace()]
 
 
 def pairs(message):
@@ -98,7 +100,7 @@ def apply(catalog, translations):
         write_po(handle, catalog, width=76)
     print(f"applied {applied} translations", file=sys.stderr)
     for msgid in bad:
-        print(f"REFUSED (placeholders/tags differ or empty): {msgid!r}", file=sys.stderr)
+        print(f"REFUSED (placeholders, tags or edge spaces differ, or empty): {msgid!r}", file=sys.stderr)
     return not bad
 
 

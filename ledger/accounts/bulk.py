@@ -5,7 +5,7 @@ few round trips and statement triggers see all of its rows at once; SQLite gets 
 """
 from collections.abc import Callable
 
-from sqlalchemy import Table, text
+from sqlalchemy import JSON, Table, text
 from sqlalchemy.engine import Connection
 
 from ledger.extensions import db
@@ -108,8 +108,12 @@ def unnest_arrays(connection: Connection, table: Table, columns, rows) -> tuple[
 def processed(connection: Connection, table: Table, columns, rows: list[tuple]) -> list[tuple]:
     """Values as the columns' SQLAlchemy types bind them (dates on SQLite, JSON, time zones)."""
     dialect = connection.dialect
-    processors = [(i, memoized(proc)) for i, name in enumerate(columns)
-                  if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
+    processors = []
+    for i, name in enumerate(columns):
+        column_type = table.c[name].type
+        if proc := column_type.dialect_impl(dialect).bind_processor(dialect):
+            # A batch repeats few distinct dates and timestamps: convert each once (JSON is not hashable).
+            processors.append((i, proc if isinstance(column_type, JSON) else memoized(proc)))
     if not processors:
         return rows
     result = []
@@ -121,16 +125,11 @@ def processed(connection: Connection, table: Table, columns, rows: list[tuple]) 
     return result
 
 
-def memoized(processor: Callable):
-    """A batch repeats few distinct dates and timestamps: convert each once."""
+def memoized(processor: Callable) -> Callable:
     cache: dict = {}
 
     def convert(value):
-        try:
-            return cache[value]
-        except KeyError:
+        if value not in cache:
             cache[value] = processor(value)
-            return cache[value]
-        except TypeError:  # unhashable, e.g. a JSON document
-            return processor(value)
+        return cache[value]
     return convert

@@ -142,6 +142,9 @@ def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 5000, on_batch
                                    reason=exc.detail)]) from exc
         if on_batch:
             on_batch(sum(len(tx.entries) for tx in batch))
+    if file_digest(plan.path) != plan.digest:
+        raise ImportRefused([_("Tệp %(name)s đã bị sửa trong lúc nhập; không nhập gì, xin chạy lại.",
+                               name=plan.path.name)])
     refuse_repeat(plan)  # a concurrent import of the same file committed while we waited for the locks
     audit.record("journal.import", "journal_file", plan.digest, by=by,
                  after={"file": plan.path.name, "entries": plan.entries, "lines": plan.lines})

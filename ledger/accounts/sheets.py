@@ -16,6 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.money import MAX_AMOUNT
+from ledger.core.text import fold as text_fold
 
 MAX_ROWS = 200_000
 HEADER_SEARCH_ROWS = 30
@@ -38,10 +39,8 @@ class Table:
 
 
 def fold(text) -> str:
-    """Lower case, no diacritics, single spaces: "Số tiền ghi CÓ:" → "so tien ghi co"."""
-    text = unicodedata.normalize("NFD", str(text or "").replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    """Header and memo keys: folded text without punctuation: "Số tiền ghi CÓ:" → "so tien ghi co"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text_fold(str(text or ""))).split())
 
 
 def read_rows(data: bytes, filename: str = "") -> list[tuple]:

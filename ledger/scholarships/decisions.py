@@ -6,7 +6,6 @@ from datetime import timezone
 
 from sqlalchemy import or_, select
 
-from ledger.accounts.balances import fund_position
 from ledger.core import audit
 from ledger.core.db import utcnow
 from ledger.core.errors import InvalidState, OverBudget
@@ -16,6 +15,7 @@ from ledger.extensions import db
 from ledger.scholarships import selection
 from ledger.scholarships.models import Award, Program, Round
 from ledger.scholarships.nominations import reevaluate
+from ledger.scholarships.payouts import available_for
 from ledger.scholarships.programs import amount_for
 from ledger.scholarships.reviews import tallies
 from ledger.scholarships.sponsorships import add_installments
@@ -67,7 +67,7 @@ def check_quorum(found: Round, votes) -> None:
 def check_budget(found: Round) -> None:
     """The round may not promise more than the fund has free (balance less earlier commitments)."""
     db.session.refresh(found.program.fund, with_for_update=True)  # decisions on one fund take turns
-    available = fund_position(found.program.fund)["available"]
+    available = available_for(found.program)
     if found.budget > available:
         raise OverBudget(_("Ngân sách đợt xét %(budget)s vượt số quỹ %(fund)s còn dùng được %(available)s.",
                            budget=format_vnd(found.budget), fund=found.program.fund.code,

@@ -15,8 +15,6 @@ from ledger.units.models import Unit
 
 PROGRAM_KINDS = ("scholarship", "sponsorship")
 SCHEDULES = ("once", "monthly", "term")
-ROUND_STATUSES = ("open", "decided")
-AWARD_STATUSES = ("decided", "paid")
 GENDERS = ("female", "male", "other")
 PRIZE_LEVELS = ("school", "district", "province", "national", "international")
 PRIZE_RANKS = ("first", "second", "third", "consolation")

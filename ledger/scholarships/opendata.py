@@ -10,6 +10,7 @@ import hmac
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
+from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships.models import Award, Program
 from ledger.units.models import Unit
@@ -76,7 +77,7 @@ def grant(award: Award) -> dict:
         details["secondaryGrantReason"] = secondary
     return {
         "id": f"{PREFIX}-{owner.code}-{award.id}",
-        "title": f"{program.name} năm học {award.school_year}",
+        "title": _("%(program)s năm học %(year)s", program=program.name, year=award.school_year),
         "description": program.description or program.name,
         "currency": CURRENCY,
         "amountAwarded": award.amount,

@@ -5,6 +5,7 @@ decided awards are the fund's commitments.
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ledger.accounts.balances import fund_position
 from ledger.accounts.disbursements import record_approved_disbursement
 from ledger.accounts.models import Fund
 from ledger.core import audit
@@ -13,18 +14,32 @@ from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships.models import Award, Installment, Program, Round
 from ledger.scholarships.programs import get_row
+from ledger.units.models import Unit
 
 
 def get_award(award_id) -> Award:
     return get_row(Award, award_id, _("Không có suất học bổng %(id)s.", id=award_id))
 
 
-def committed(fund: Fund) -> int:
-    """What decided awards still owe from this fund (registered in balances.commitment_sources)."""
+def committed_in(fund: Fund, unit: Unit) -> int:
+    """What decided awards of the unit's programs still owe from its part of the fund."""
     return int(db.session.scalar(
         select(func.coalesce(func.sum(Installment.amount), 0))
         .join(Award, Installment.award_id == Award.id).join(Program, Award.program_id == Program.id)
-        .where(Program.fund_id == fund.id, Installment.disbursement_id.is_(None))) or 0)
+        .where(Program.fund_id == fund.id, Program.owner_unit_id == unit.id,
+               Installment.disbursement_id.is_(None))) or 0)
+
+
+def committed(fund: Fund) -> int:
+    """The commitments in the fund owner's books (registered in balances.commitment_sources, which
+    asks per fund: a program of a lower unit spending its own part of a shared fund is not in it)."""
+    return committed_in(fund, fund.owner_unit)
+
+
+def available_for(program: Program) -> int:
+    """What the program's owner may still promise from its part of the fund."""
+    owner = program.owner_unit
+    return fund_position(program.fund, owner)["balance"] - committed_in(program.fund, owner)
 
 
 def next_installment(award: Award) -> Installment | None:

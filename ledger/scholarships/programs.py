@@ -68,6 +68,9 @@ def create_program(data: dict, *, by=None) -> Program:
                                  fund=fund.code, owner=fund.owner_unit.name, unit=owner.name), field="fund")
     if fund.kind == "endowment":
         raise EndowmentPrincipal(fund=fund.code)
+    if fund.is_pooled and fund.owner_unit_id != owner.id:
+        raise ValidationFailed(_("Quỹ %(fund)s do %(owner)s quản lý tập trung; chỉ chương trình của %(owner)s chi được "
+                                 "từ quỹ này.", fund=fund.code, owner=fund.owner_unit.name), field="fund")
     check_kind(data)
     check_rules_and_scoring(data)
     program = Program(code=code, name=data["name"].strip(), description=data.get("description") or "",

@@ -63,25 +63,41 @@ def nominating_units(found, user, limit=300) -> list[Unit]:
                               .order_by(Unit.depth, Unit.path).limit(limit)).all()
 
 
-@pages.route("/rounds/<int:round_id>/nominate", methods=["GET", "POST"])
-@login_required
-def nominate(round_id):
+def nominating_round(round_id):
+    """The round and the units the user may nominate from; a school may nominate to its province
+    without reading the round (its other children)."""
     found = programs.get_round(round_id)
-    units = nominating_units(found, g.user)  # a school may nominate to its province without reading the round
+    units = nominating_units(found, g.user)
     if not units:
         raise Forbidden()
-    typed = request.form.to_dict() if request.method == "POST" else {"nominated_by": units[0].code if units else ""}
-    if request.method == "GET":
-        return render_template("scholarships/nominate.html", round=found, units=units, typed=typed, errors={})
+    return found, units
+
+
+def render_nomination(found, units, typed, *, errors=None, message=None, status=200):
+    return render_template("scholarships/nominate.html", round=found, units=units, typed=typed, errors=errors or {},
+                           message=message, token=typed.get("idempotency_key") or form_token()), status
+
+
+@pages.get("/rounds/<int:round_id>/nominate")
+@login_required
+def nominate(round_id):
+    found, units = nominating_round(round_id)
+    return render_nomination(found, units, {"nominated_by": units[0].code})
+
+
+@pages.post("/rounds/<int:round_id>/nominate")
+@login_required
+@form_post
+def nominate_post(round_id):
+    found, units = nominating_round(round_id)
     try:
         data = forms.candidate_data(request.form)
         permissions.require(g.user, "nominate", db.session.scalar(select(Unit).where(Unit.code == data["nominated_by"])))
         candidate = nominations.nominate(found, data, by=g.user)
     except LedgerError as exc:
         db.session.rollback()
-        return render_template("scholarships/nominate.html", round=found, units=units, typed=typed,
-                               errors=forms.errors_of(exc), message=exc.detail), exc.status
-    db.session.commit()
+        return render_nomination(found, units, request.form.to_dict(), errors=forms.errors_of(exc),
+                                 message=exc.detail, status=exc.status)
     verdict = _("đủ điều kiện") if candidate.eligible else _("chưa đủ điều kiện")
     flash(_("Đã nhận hồ sơ em %(name)s: %(verdict)s, %(score)s điểm.", name=candidate.student.full_name,
             verdict=verdict, score=candidate.score))
@@ -140,6 +156,7 @@ def review(candidate_id):
 
 @pages.post("/rounds/<int:round_id>/decide")
 @login_required
+@form_post
 def decide(round_id):
     found = readable_round(round_id)
     permissions.require(g.user, "approve", found.program.owner_unit)
@@ -148,7 +165,6 @@ def decide(round_id):
     except LedgerError as exc:
         db.session.rollback()
         return render_round(found, message=exc.detail, status=exc.status)
-    db.session.commit()
     flash(_("Đã quyết định: %(count)s suất, tổng %(total)s.", count=len(chosen.awards),
             total=format_vnd(chosen.total)))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
@@ -184,7 +200,7 @@ def render_award(award, *, message=None, status=200):
     renewal = db.session.scalar(select(Award).where(Award.renewal_of_id == award.id))
     return render_template("scholarships/award.html", award=award, chain=chain, renewal=renewal,
                            next_installment=payouts.next_installment(award), today=vn_today().isoformat(),
-                           token=form_token(), message=message), status
+                           token=form_token(), renew_token=form_token(), message=message), status
 
 
 @pages.post("/awards/<int:award_id>/pay")
@@ -206,6 +222,7 @@ def pay_award(award_id):
 
 @pages.post("/awards/<int:award_id>/renew")
 @login_required
+@form_post
 def renew_award(award_id):
     award = payouts.get_award(award_id)
     permissions.require(g.user, "approve", award.program.owner_unit)
@@ -214,7 +231,6 @@ def renew_award(award_id):
     except LedgerError as exc:
         db.session.rollback()
         return render_award(award, message=exc.detail, status=exc.status)
-    db.session.commit()
     flash(_("Đã gia hạn đỡ đầu năm học %(year)s.", year=renewal.school_year))
     return redirect(url_for("scholarships.award_page", award_id=renewal.id), 303)
 

@@ -24,6 +24,7 @@ scholarships_pages = Blueprint("scholarships", __name__, template_folder="templa
 
 # Globals rather than a context processor, so imported macros see them too.
 scholarships_pages.add_app_template_global(rules.label, "rule_label")
+scholarships_pages.add_app_template_global(lambda rank: str(rules.PRIZE_RANK_LABELS[rank]), "prize_rank_label")
 
 
 @scholarships_pages.app_template_global("may")

@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ledger.accounts.balances import fund_position
 from ledger.core import audit
 from ledger.core.errors import Duplicate, InvalidState, NotEligible, OverBudget
 from ledger.core.i18n import _
@@ -16,6 +15,7 @@ from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.scholarships.models import Award, Installment
 from ledger.scholarships.nominations import judge
+from ledger.scholarships.payouts import available_for
 from ledger.scholarships.programs import amount_for
 from ledger.scholarships.students import next_school_year, record_result
 
@@ -70,7 +70,7 @@ def renew_award(award: Award, data: dict, *, by) -> Award:
                             name=student.full_name, year=data["school_year"], reasons="; ".join(failed)),
                           errors={"reasons": failed})
     amount = amount_for(program, verdict["score"])
-    available = fund_position(program.fund)["available"]
+    available = available_for(program)
     if amount > available:
         raise OverBudget(_("Quỹ %(fund)s chỉ còn dùng được %(available)s, không đủ %(amount)s.",
                            fund=program.fund.code, available=format_vnd(max(available, 0)),

@@ -180,9 +180,6 @@ class World:
         self.callers[None] = anonymous_api
         self.objects: dict[tuple[str, str], object] = {}
 
-    def caller(self, role):
-        return self.callers[role]
-
     def value(self, name: str, scope: str):
         """The placeholder's value in a scope: fixed names first, then objects made once."""
         province = "PA" if scope == "own" else "PB"
@@ -226,14 +223,12 @@ def days(offset: int) -> str:
 
 
 def send(api, method: str, path: str, body):
+    """JSON body, query string for GET, or a multipart upload; with the caller's token."""
+    options = {"query_string": body} if method == "GET" else {"json": body}
     if isinstance(body, Upload):
-        data = {"file": (io.BytesIO(STATEMENT_CSV.format(day=vn_today().strftime("%d/%m/%Y")).encode()), "tep.csv"),
-                **body}
-        return api.client.open("/api/v1" + path, method=method, data=data, content_type="multipart/form-data",
-                               headers=api._headers(None))
-    if method == "GET":
-        return api.client.open("/api/v1" + path, method=method, query_string=body, headers=api._headers(None))
-    return api.client.open("/api/v1" + path, method=method, json=body, headers=api._headers(None))
+        csv = STATEMENT_CSV.format(day=vn_today().strftime("%d/%m/%Y")).encode()
+        options = {"data": {"file": (io.BytesIO(csv), "tep.csv"), **body}, "content_type": "multipart/form-data"}
+    return api.client.open("/api/v1" + path, method=method, headers=api._headers(None), **options)
 
 
 def make_round(world, scope):
@@ -328,7 +323,7 @@ def test_permission_matrix(world, method, rule, who, body):
     for scope in SCOPES:
         path = world.path(rule, scope)
         for role in ROLES:
-            response = send(world.caller(role), method, path, world.fill(body, scope))
+            response = send(world.callers[role], method, path, world.fill(body, scope))
             status = response.status_code
             through = expected_through(who, role, scope)
             if status >= 500 or (through and status in (401, 403)) or (
@@ -340,9 +335,9 @@ def test_permission_matrix(world, method, rule, who, body):
 def test_another_users_idempotency_key_replays_nothing(world):
     """The same key and body from someone else is a mismatch, not the first caller's answer."""
     body, key = world.fill({"date": TODAY, "lines": DONATION}, "own"), {"Idempotency-Key": "khoa-1"}
-    first = world.caller("treasurer").post("/units/PA-X/entries", json=body, headers=key)
+    first = world.callers["treasurer"].post("/units/PA-X/entries", json=body, headers=key)
     assert first.status_code == 201
     for role in ("viewer", "admin"):
-        again = world.caller(role).post("/units/PA-X/entries", json=body, headers=key)
+        again = world.callers[role].post("/units/PA-X/entries", json=body, headers=key)
         assert again.status_code == 409 and again.json["code"] == "idempotency_mismatch", role
-    assert world.caller("treasurer").post("/units/PA-X/entries", json=body, headers=key).json == first.json
+    assert world.callers["treasurer"].post("/units/PA-X/entries", json=body, headers=key).json == first.json

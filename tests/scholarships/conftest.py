@@ -146,3 +146,14 @@ def decided(open_round, nominate, decide):
     r = decide(open_round)
     assert r.status_code == 200, r.json
     return {"round": open_round, "candidates": candidates, "awards": r.json["awards"]}
+
+
+@pytest.fixture
+def sponsorship(people, nominate, decide):
+    """A con nuôi program (3.600.000 đ a year, monthly, at most 2 years) and its first decided award."""
+    people["treasurer"].post("/scholarships/programs", json=_program_body(
+        code="CON-NUOI", kind="sponsorship", schedule="monthly", award_amount=3_600_000, sponsorship_years=2))
+    round_id = people["treasurer"].post("/scholarships/programs/CON-NUOI/rounds", json=_round_body()).json["id"]
+    nominate(round_id, full_name="Tòng Văn Sơn", household_status="poor", grade=6)
+    [award] = decide(round_id).json["awards"]
+    return award

@@ -281,3 +281,21 @@ def test_changed_rules_are_applied_at_the_decision_and_recorded(people, open_rou
     candidates = {c["id"]: c for c in people["treasurer"].get(f"/scholarships/rounds/{open_round}/candidates").json["items"]}
     assert candidates[near_poor["id"]]["eligible"] is False and candidates[near_poor["id"]]["rules_version"] == 2
     assert people["treasurer"].get(f"/scholarships/rounds/{open_round}").json["rules_version"] == 2
+
+
+def test_a_commune_program_on_a_shared_fund_promises_only_its_own_part(people, program_body, round_body,
+                                                                         nominate, api_as, make_fund, post):
+    """QKH-ALL belongs to the root and every unit keeps its own part; the commune's part is 1.000.000 đ."""
+    make_fund("QKH-ALL", owner="VN")
+    post("SL-C1", [("111", "QKH-ALL", 1_000_000, 0), ("511", "QKH-ALL", 0, 1_000_000)])
+    post("SL", [("111", "QKH-ALL", 9_000_000, 0), ("511", "QKH-ALL", 0, 9_000_000)])
+    commune, chair = api_as(("SL-C1", "treasurer")), api_as(("SL-C1", "approver"))
+    assert commune.post("/scholarships/programs", json=program_body(
+        code="HB-ALL", owner_unit="SL-C1", fund="QKH-ALL", award_amount=500_000)).status_code == 201
+    round_id = commune.post("/scholarships/programs/HB-ALL/rounds", json=round_body(budget=2_000_000)).json["id"]
+    nominate(round_id)
+    r = chair.post(f"/scholarships/rounds/{round_id}/decide", json={"decision_number": "1", "decided_on": "2026-01-05"})
+    assert r.status_code == 422 and r.json["code"] == "over_budget", r.json
+    pooled = make_fund("TH-THU", owner="SL", kind="restricted", pooled=True)
+    r = commune.post("/scholarships/programs", json=program_body(code="HB-P", owner_unit="SL-C1", fund=pooled.code))
+    assert r.status_code == 422 and "fund" in r.json["errors"]

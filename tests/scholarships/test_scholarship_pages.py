@@ -74,7 +74,7 @@ def nomination_form(**changes) -> dict:
             "academic_result": "tot", "conduct": "tot", "household_status": "poor",
             "household_certificate": "45/2025", "orphan": "one_parent", "ethnic_minority": "on",
             "prize_level-0": "district", "prize_rank-0": "second", "prize_subject-0": "Toán", "prize_year-0": "2025",
-            "evidence": "Giấy chứng nhận hộ nghèo 45/2025\nHọc bạ lớp 7"}
+            "evidence": "Giấy chứng nhận hộ nghèo 45/2025\nHọc bạ lớp 7", "idempotency_key": f"form-{uuid.uuid4().hex}"}
     form.update(changes)
     return form
 
@@ -97,13 +97,16 @@ def test_nomination_form_records_the_child_and_the_round_page_explains(page_as, 
     assert again.status_code == 303  # another child (fresh code) is fine
 
 
-def test_nomination_form_shows_problems_and_duplicates(page_as, open_round):
+def test_nomination_form_shows_problems_and_duplicates(page_as, people, open_round):
     school = page_as(("SL-C1-THCS", "treasurer"))
     missing = school.post(f"/scholarships/rounds/{open_round}/nominate", data=nomination_form(grade="", school=""))
     assert missing.status_code == 422 and "Thiếu trường bắt buộc" in missing.text
     form = nomination_form()
     assert school.post(f"/scholarships/rounds/{open_round}/nominate", data=form).status_code == 303
-    twice = school.post(f"/scholarships/rounds/{open_round}/nominate", data=form)
+    assert school.post(f"/scholarships/rounds/{open_round}/nominate", data=form).status_code == 303  # a double click
+    assert len(people["treasurer"].get(f"/scholarships/rounds/{open_round}/candidates").json["items"]) == 1
+    twice = school.post(f"/scholarships/rounds/{open_round}/nominate",
+                        data={**form, "idempotency_key": f"form-{uuid.uuid4().hex}"})
     assert twice.status_code == 409 and "đã có hồ sơ trong đợt xét này" in twice.text
 
 
@@ -135,12 +138,14 @@ def test_decide_then_pay_at_the_ceremony_through_the_forms(page_as, people, open
         nominate(open_round, full_name=name)
     approver, treasurer = page_as(("SL", "approver")), page_as(("SL", "treasurer"))
     assert "decide-form" not in treasurer.get(f"/scholarships/rounds/{open_round}").text
-    r = approver.post(f"/scholarships/rounds/{open_round}/decide", data={"decision_number": "21/QĐ-KH",
-                                                                         "decided_on": vn_today().strftime("%d/%m/%Y")})
+    decision = {"decision_number": "21/QĐ-KH", "decided_on": vn_today().strftime("%d/%m/%Y"),
+                "idempotency_key": f"form-{uuid.uuid4().hex}"}
+    r = approver.post(f"/scholarships/rounds/{open_round}/decide", data=decision)
     assert r.status_code == 303
-    again = approver.post(f"/scholarships/rounds/{open_round}/decide", data={"decision_number": "22/QĐ-KH",
-                                                                             "decided_on": TODAY})
-    assert again.status_code == 409
+    assert approver.post(f"/scholarships/rounds/{open_round}/decide", data=decision).status_code == 303  # replayed
+    again = approver.post(f"/scholarships/rounds/{open_round}/decide", data={
+        **decision, "decision_number": "22/QĐ-KH", "idempotency_key": f"form-{uuid.uuid4().hex}"})
+    assert again.status_code == 409 and "đã có quyết định số 21/QĐ-KH" in again.text
     page = treasurer.get(f"/scholarships/rounds/{open_round}").text
     token = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
     form = {"date": TODAY, "method": "cash", "idempotency_key": token}
@@ -157,3 +162,22 @@ def test_decide_then_pay_at_the_ceremony_through_the_forms(page_as, people, open
 def test_unit_page_shows_its_programs(page_as, program):
     html = page_as(("SL", "viewer")).get("/units/SL").text
     assert "Học bổng học sinh nghèo vượt khó" in html and "/public/scholarships/SL/awards.json" in html
+
+
+def test_sponsorship_page_pays_a_month_and_renews_on_new_results(page_as, people, sponsorship):
+    treasurer, chair = page_as(("SL", "treasurer")), page_as(("SL", "approver"))
+    page = treasurer.get(f"/scholarships/awards/{sponsorship['id']}").text
+    assert page.count("400.000 ₫") >= 9 and "Chi kỳ 1: 400.000 ₫" in page and "Xét gia hạn" not in page
+    token = re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
+    assert treasurer.post(f"/scholarships/awards/{sponsorship['id']}/pay",
+                          data={"date": TODAY, "method": "cash", "idempotency_key": token}).status_code == 303
+    assert "Chi kỳ 2: 400.000 ₫" in treasurer.get(f"/scholarships/awards/{sponsorship['id']}").text
+    form = {"school_year": "2026-2027", "grade": "7", "academic_result": "dat", "conduct": "tot",
+            "household_status": "poor", "decided_on": TODAY}
+    refused = chair.post(f"/scholarships/awards/{sponsorship['id']}/renew",
+                         data={**form, "idempotency_key": f"form-{uuid.uuid4().hex}"})
+    assert refused.status_code == 422 and "không còn đủ điều kiện" in refused.text
+    renewed = chair.post(f"/scholarships/awards/{sponsorship['id']}/renew",
+                         data={**form, "academic_result": "kha", "idempotency_key": f"form-{uuid.uuid4().hex}"})
+    assert renewed.status_code == 303
+    assert "năm đỡ đầu thứ 2" in chair.get(renewed.location).text

@@ -115,16 +115,6 @@ def test_documents_wait_for_the_decision(people, open_round):
 
 # ---- multi-year sponsorship ---------------------------------------------------------------------
 
-@pytest.fixture
-def sponsorship(people, program_body, round_body, nominate, decide):
-    people["treasurer"].post("/scholarships/programs", json=program_body(
-        code="CON-NUOI", kind="sponsorship", schedule="monthly", award_amount=3_600_000, sponsorship_years=2))
-    round_id = people["treasurer"].post("/scholarships/programs/CON-NUOI/rounds", json=round_body()).json["id"]
-    nominate(round_id, full_name="Tòng Văn Sơn", household_status="poor", grade=6)
-    [award] = decide(round_id).json["awards"]
-    return award
-
-
 RENEWAL = {"school_year": "2026-2027", "decided_on": TODAY, "grade": 7, "academic_result": "kha", "conduct": "tot"}
 
 
