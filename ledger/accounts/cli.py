@@ -7,6 +7,7 @@ import click
 
 from ledger.accounts import balances, importer, verify
 from ledger.core.errors import LedgerError
+from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.services import get_unit
 
@@ -55,23 +56,25 @@ def trial_balance_command(unit_code, consolidated, as_of, fmt):
 
 @click.command("import-journal")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
+@click.option("--batch-size", default=20000, show_default=True, type=click.IntRange(1),
               help="Số bút toán mỗi lô ghi sổ (cả tệp vẫn trong một giao dịch cơ sở dữ liệu).")
 def import_journal_command(path, batch_size):
     """Import a journal bundle (journal CSV; units.csv, accounts.csv, funds.csv beside it): all or nothing."""
     try:
         plan = importer.check_journal(path)
-        click.echo(f"Đã kiểm tra {path.name}: {plan.entries} bút toán, {plan.lines} dòng, không có lỗi.")
-        with Progress(plan.entries, "Ghi sổ") as advance:
+        click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
+                     file=path.name, entries=plan.entries, lines=plan.lines))
+        with Progress(plan.entries, _("Ghi sổ")) as advance:
             importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
         db.session.commit()
     except LedgerError as exc:
         db.session.rollback()
-        click.echo(f"Không nhập gì từ {path.name}:", err=True)
+        click.echo(_("Không nhập gì từ %(file)s:", file=path.name), err=True)
         click.echo(exc.detail, err=True)
         sys.exit(1)
-    click.echo(f"Đã nhập {plan.entries} bút toán, {plan.lines} dòng; "
-               f"tạo mới {len(plan.new_units)} đơn vị, {len(plan.new_accounts)} tài khoản, {len(plan.new_funds)} quỹ.")
+    click.echo(_("Đã nhập %(entries)s bút toán, %(lines)s dòng; tạo mới %(units)s đơn vị, %(accounts)s tài khoản, "
+                 "%(funds)s quỹ.", entries=plan.entries, lines=plan.lines, units=len(plan.new_units),
+                 accounts=len(plan.new_accounts), funds=len(plan.new_funds)))
 
 
 class Progress:

@@ -43,12 +43,6 @@ class ImportRefused(ValidationFailed):
         super().__init__("\n".join(self.problems))
 
 
-def import_journal(path: Path, *, by=None, batch_size: int = 5000, on_batch=None) -> JournalPlan:
-    plan = check_journal(path)
-    post_journal(plan, by=by, batch_size=batch_size, on_batch=on_batch)
-    return plan
-
-
 def check_journal(path: Path) -> JournalPlan:
     """Read the whole bundle without writing anything; raise ImportRefused listing every bad row."""
     plan = JournalPlan(path=Path(path), digest=file_digest(path))
@@ -126,7 +120,7 @@ def grouped_entries(rows):
 
 # ---- posting ------------------------------------------------------------------------------------
 
-def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 5000, on_batch=None) -> None:
+def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 20000, on_batch=None) -> None:
     """Create the missing units, accounts and funds, then post the checked journal in batches.
 
     Never commits: the caller commits once, so a failure or a crash anywhere leaves nothing behind.

@@ -6,6 +6,7 @@ from ledger.core import permissions
 from ledger.core.schemas import page
 from ledger.extensions import db
 from ledger.reports import disclosure, formats, rollup, schemas, services
+from ledger.reports.public import prerender_pdfs
 from ledger.units.services import get_unit
 
 reports_api = Blueprint("reports_api", __name__, url_prefix="/api/v1",
@@ -64,6 +65,7 @@ def publish_statement(data, statement_id):
     permissions.require(g.user, "approve", statement.unit)
     services.publish_statement(statement, data, by=g.user)
     db.session.commit()
+    prerender_pdfs(statement)
     return {"id": statement.id, "status": statement.status, "version": statement.version, "hash": statement.hash,
             "public_url": formats.external_url("public.statement", statement_id=statement.id),
             "supersedes": statement.supersedes_id}

@@ -6,7 +6,7 @@ Pages are light (no script, one stylesheet, inline SVG); published documents are
 import hashlib
 
 from flask import Blueprint, Response, current_app, render_template, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as RouteNotFound
@@ -111,16 +111,29 @@ def statement(statement_id):
 @public_pages.get("/statements/<int:statement_id>.pdf")
 def statement_pdf(statement_id):
     context = document_context(statement_id)
+    response = Response(kept_pdf(context), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="bao-cao-cong-khai-{statement_id}.pdf"'
+    return cached(response, context["statement"], "pdf")
+
+
+def kept_pdf(context: dict) -> bytes:
+    """The A4 PDF in this language: rendered once (seconds for a national statement), then served as kept."""
     statement = context["statement"]
     variant = pdf_variant(statement, context["verify_url"])
     pdf = services.kept_file(statement, variant)
-    if pdf is None:  # the first reader renders it (seconds for a national statement); everyone after is served
+    if pdf is None:
         pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
         services.keep_file(statement, variant, pdf)
         db.session.commit()
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="bao-cao-cong-khai-{statement_id}.pdf"'
-    return cached(response, statement, "pdf")
+    return pdf
+
+
+def prerender_pdfs(statement) -> None:
+    """Right after publishing, in the publisher's request: the Vietnamese PDF of the new version and of the
+    one it supersedes (its notice changed), so no citizen waits for WeasyPrint."""
+    with force_locale("vi"):
+        for published in filter(None, (statement, statement.supersedes)):
+            kept_pdf(document_context(published.id))
 
 
 def pdf_variant(statement, verify_url: str) -> str:

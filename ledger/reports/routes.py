@@ -14,6 +14,7 @@ from ledger.core.errors import LedgerError
 from ledger.extensions import db
 from ledger.reports import disclosure, formats, rollup, services
 from ledger.reports.models import REPORT_KINDS
+from ledger.reports.public import prerender_pdfs
 from ledger.units.services import get_unit
 
 reports_pages = Blueprint("reports", __name__, template_folder="templates")
@@ -68,6 +69,7 @@ def statement_page(statement_id):
         try:
             services.publish_statement(statement, {"reason": reason}, by=g.user)
             db.session.commit()
+            prerender_pdfs(statement)
             return redirect(url_for("public.statement", statement_id=statement.id))
         except LedgerError as exc:
             db.session.rollback()

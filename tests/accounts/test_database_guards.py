@@ -30,6 +30,16 @@ def refused(sql: str, match: str, **params):
     db.session.rollback()
 
 
+def goes_through_or_refused(statement, ok: bool, match: str) -> None:
+    """The control goes through; the other is refused by the database with `match`."""
+    if ok:
+        db.session.execute(statement)
+    else:
+        with pytest.raises(DBAPIError, match=match):
+            db.session.execute(statement)
+    db.session.rollback()
+
+
 @pytest.mark.parametrize("sql", [
     "UPDATE entries SET memo = 'sửa' WHERE id = :id",
     "UPDATE entries SET dated_on = '2026-03-11' WHERE id = :id",
@@ -69,13 +79,8 @@ def test_a_guarded_balance_cannot_be_written_below_zero(entry):
 @pytest.mark.parametrize("seq, ok", [(2, True), (1, False)])
 def test_voucher_numbers_are_unique_per_unit_type_and_year(entry, seq, ok):
     row = {c.key: getattr(entry, c.key) for c in Entry.__table__.columns if c.key != "id"}
-    statement = insert(Entry).values({**row, "seq": seq, "chain_index": 99, "hash": "f" * 64})
-    if ok:
-        db.session.execute(statement)
-    else:
-        with pytest.raises(DBAPIError, match="voucher_type"):
-            db.session.execute(statement)
-    db.session.rollback()
+    goes_through_or_refused(insert(Entry).values({**row, "seq": seq, "chain_index": 99, "hash": "f" * 64}),
+                            ok, "voucher_type")
 
 
 # ---- PostgreSQL: the statement trigger on new lines -----------------------------------------------
@@ -103,14 +108,7 @@ def lines_for(entry_id: int, *amounts) -> list[dict]:
     ((("111", 100, 0),), False),
 ])
 def test_postgres_refuses_an_unbalanced_statement_of_new_lines(entry, amounts, ok):
-    entry_id = new_entry(entry.unit_id)
-    statement = insert(Line).values(lines_for(entry_id, *amounts))
-    if ok:
-        db.session.execute(statement)
-    else:
-        with pytest.raises(DBAPIError, match="does not balance"):
-            db.session.execute(statement)
-    db.session.rollback()
+    goes_through_or_refused(insert(Line).values(lines_for(new_entry(entry.unit_id), *amounts)), ok, "does not balance")
 
 
 @pytest.mark.postgres

@@ -172,15 +172,17 @@ def big_bundle(tmp_path_factory):
     return generate(tmp_path_factory.mktemp("big"), 20000)
 
 
-def import_and_kill_halfway(path: Path, database_url: str) -> int:
-    """Start the command, SIGKILL it once it reports half the entries posted; returns what it had reported."""
+def import_and_kill_halfway(path: Path, database_url: str) -> tuple[int, str]:
+    """Start the command, SIGKILL it once it reports half the entries posted; returns what it had
+    reported and its output."""
     env = {**os.environ, "LEDGER_DATABASE_URL": database_url, "LEDGER_SECRET_KEY": "test",
            "PGAPPNAME": "ledger-import-crash-test"}
     child = subprocess.Popen([sys.executable, "-c", "from ledger.cli import main; main()", "import-journal",
                               "--batch-size", "1000", str(path)], env=env, cwd=REPO, text=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    done = 0
+    done, seen = 0, []
     for line in child.stderr:
+        seen.append(line)
         if line.startswith("Ghi sổ: "):
             done, total = map(int, line.split()[-1].split("/"))
             if done * 2 >= total:
@@ -188,7 +190,7 @@ def import_and_kill_halfway(path: Path, database_url: str) -> int:
     child.send_signal(signal.SIGKILL)
     child.wait()
     child.stderr.close()
-    return done
+    return done, "".join(seen[-20:])
 
 
 def wait_for_server_to_drop(app):
@@ -207,8 +209,8 @@ def crash_leaves_no_trace(app, database_url, path, post, make_fund):
     make_fund("QVN", owner="VN")
     earlier = post("VN", [("111", "QVN", 500000, 0), ("511", "QVN", 0, 500000)])
     db.session.remove()  # no open transaction of ours: SQLite would make the child wait for the lock
-    reported = import_and_kill_halfway(path, database_url)
-    assert 10000 <= reported < 20000, "killed after half of the batches were posted, before the commit"
+    reported, output = import_and_kill_halfway(path, database_url)
+    assert 10000 <= reported < 20000, output  # killed after half of the batches, before the commit
     if db.engine.dialect.name == "postgresql":
         wait_for_server_to_drop(app)
     assert db.session.scalars(select(Entry.id)).all() == [earlier.id]

@@ -199,20 +199,23 @@ def test_drafted_and_published_in_one_transaction_by_users_loaded_earlier(quarte
     assert (draft.status, draft.version, draft.published_by_id) == ("published", 1, people["approver"].id)
 
 
-def test_the_pdf_is_rendered_once_and_a_correction_adds_its_notice(quarter, close, publisher, client, app):
+def test_publishing_renders_the_pdf_once_and_a_correction_renders_the_old_one_with_its_notice(
+        quarter, close, publisher, client, app):
     from ledger.extensions import db
     from ledger.reports.models import StatementFile
 
     close("SL")
     first = publisher.post("/units/SL/statements", json=Q1).json
     publisher.post(f"/statements/{first['id']}/publish", json={})
+    kept = {(f.statement_id, f.variant): f.data for f in db.session.query(StatementFile)}
+    assert [statement_id for statement_id, _variant in kept] == [first["id"]]  # rendered by the publisher
     pdf = client.get(f"/public/statements/{first['id']}.pdf").data
-    assert db.session.query(StatementFile).count() == 1
-    assert client.get(f"/public/statements/{first['id']}.pdf").data == pdf
+    assert pdf == next(iter(kept.values())) and db.session.query(StatementFile).count() == 1
     second = publisher.post("/units/SL/statements", json=Q1).json
     publisher.post(f"/statements/{second['id']}/publish", json={"reason": "Sửa tên quỹ"})
+    assert db.session.query(StatementFile).count() == 3  # v2, and v1 again with the notice of v2
     assert client.get(f"/public/statements/{first['id']}.pdf").data != pdf
-    assert db.session.query(StatementFile).count() == 2
+    assert db.session.query(StatementFile).count() == 3
 
 
 @pytest.mark.postgres

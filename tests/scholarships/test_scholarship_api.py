@@ -288,7 +288,7 @@ def test_a_commune_program_on_a_shared_fund_promises_only_its_own_part(people, p
     """QKH-ALL belongs to the root and every unit keeps its own part; the commune's part is 1.000.000 đ."""
     make_fund("QKH-ALL", owner="VN")
     post("SL-C1", [("111", "QKH-ALL", 1_000_000, 0), ("511", "QKH-ALL", 0, 1_000_000)])
-    post("SL", [("111", "QKH-ALL", 9_000_000, 0), ("511", "QKH-ALL", 0, 9_000_000)])
+    post("VN", [("111", "QKH-ALL", 9_000_000, 0), ("511", "QKH-ALL", 0, 9_000_000)])  # the owner's own part
     commune, chair = api_as(("SL-C1", "treasurer")), api_as(("SL-C1", "approver"))
     assert commune.post("/scholarships/programs", json=program_body(
         code="HB-ALL", owner_unit="SL-C1", fund="QKH-ALL", award_amount=500_000)).status_code == 201
@@ -296,6 +296,9 @@ def test_a_commune_program_on_a_shared_fund_promises_only_its_own_part(people, p
     nominate(round_id)
     r = chair.post(f"/scholarships/rounds/{round_id}/decide", json={"decision_number": "1", "decided_on": "2026-01-05"})
     assert r.status_code == 422 and r.json["code"] == "over_budget", r.json
+    patch(commune, f"/scholarships/rounds/{round_id}", {"budget": 1_000_000})
+    r = chair.post(f"/scholarships/rounds/{round_id}/decide", json={"decision_number": "1", "decided_on": "2026-01-05"})
+    assert r.status_code == 200 and r.json["total"] == 500_000
     pooled = make_fund("TH-THU", owner="SL", kind="restricted", pooled=True)
     r = commune.post("/scholarships/programs", json=program_body(code="HB-P", owner_unit="SL-C1", fund=pooled.code))
     assert r.status_code == 422 and "fund" in r.json["errors"]
