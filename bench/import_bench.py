@@ -41,17 +41,23 @@ def bundle(size: int) -> Path:
     return path
 
 
-def fresh_database(engine: str, size: int, pg_server: str) -> str:
+def database_url(engine: str, size: int, pg_server: str) -> str:
     if engine == "sqlite":
-        path = DATA / f"bench-{size}.sqlite3"
+        return f"sqlite:///{DATA / f'bench-{size}.sqlite3'}"
+    return f"{pg_server}/ledger_import_bench_{size}"
+
+
+def fresh_database(engine: str, size: int, pg_server: str) -> str:
+    url = database_url(engine, size, pg_server)
+    if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    name = f"ledger_import_bench_{size}"
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        return url
+    name = url.rsplit("/", 1)[1]
     with psycopg.connect(plain_url(f"{pg_server}/postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
-    return f"{pg_server}/{name}"
+    return url
 
 
 def ledger(url: str, *args: str, check=True) -> subprocess.CompletedProcess:
@@ -183,18 +189,52 @@ def render(results: dict, info: dict) -> str:
                    f"{r['load_before']:.1f} / {r['load_after']:.1f} |")
     out += ["", "Trial balances are warm medians (runs after 3 warm-ups) in a fresh process, as of today; "
             f"branch = {BRANCH}, root = {ROOT} consolidated (521/621 transfer pairs eliminated).", "",
-            *growth(rows), END]
+            *growth(rows), *verdict(results), END]
     return "\n".join(out)
+
+
+def verdict(results: dict) -> list[str]:
+    """The two targets of the issue, against the numbers above."""
+    small, large = results.get("postgresql-100000"), results.get("postgresql-1000000")
+    if not (small and large):
+        return []
+    tb_small, tb_large = (r["trial_balance"]["root_consolidated"]["median_ms"] for r in (small, large))
+    return [
+        "Targets (PostgreSQL):", "",
+        f"- Import of 100,000 entries with every invariant within 5 s: **missed** — {small['wall_s']:.0f} s here, "
+        f"for {small['cpu_s']:.1f} s of CPU in the command and {small['server_cpu_s']:.1f} s in its server process; "
+        "on two shared cores the sum is the floor. What it is spent on: on the server, about half is foreign-key "
+        "checks, one per row and key (lines → entry, account, fund; entries → transaction, unit), measured by "
+        "turning them off in a throw-away transaction; the rest is writing 218k lines and 100k entries with their "
+        "indexes (7 on entries, among them the unique hash), 91k transactions and their audit rows. In the command: "
+        "the file check (every rule with its CSV row), then post_batch's own checks again, the SHA-256 chain over "
+        "each entry's canonical JSON, and formatting ~500k rows for COPY. Lines and entries already go by COPY "
+        "(one statement per batch, so the balance trigger sees whole entries), kept balances by one unnest() "
+        "upsert per table, ids from the sequences up front. Closer to 5 s would take dropping per-row FK checks "
+        "during a load (not acceptable for the books) or posting units in parallel connections, which breaks "
+        "one transaction per file.",
+        f"- Consolidated trial balance after 1,000,000 entries under 50 ms, not growing with lines: **met** — "
+        f"{tb_large:.1f} ms at {large['lines']:,} lines against {tb_small:.1f} ms at {small['lines']:,}: it reads "
+        "the kept balances (~2,300 rows) and the monthly table by its primary key, never the lines. After the "
+        "commit the command runs VACUUM ANALYZE on the kept-balance tables and ANALYZE on the ones it filled: "
+        "each batch leaves a dead version of every balance row it touched, and this server runs without "
+        "autovacuum; before that both trial balances took 14 ms at 1M lines and the stale statistics chose a "
+        "parallel sequential scan of lines for the rest-of-month part.",
+        "- Before the batch path of posting.py was changed (multi-row INSERTs compiled per 900 lines, ORM inserts "
+        "with RETURNING, which SQLite runs row by row, one audit object per transaction), the first 100,000-entry "
+        "import took 114 s on SQLite; the same file now takes about 22 s.", ""]
 
 
 def growth(rows: list[dict]) -> list[str]:
     """Trial-balance time against the number of lines: it reads kept balances, so it should stay flat."""
-    lines = ["| engine | lines | TB branch ms | TB root consolidated ms |", "|---|---:|---:|---:|"]
+    lines = ["| engine | lines | TB branch ms (min) | TB root consolidated ms (min) | rows | load |",
+             "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         tb = r["trial_balance"]
-        lines.append(f"| {r['engine']} | {r['lines']:,} | {tb['branch']['median_ms']:.1f} "
-                     f"({tb['branch']['rows']} rows) | {tb['root_consolidated']['median_ms']:.1f} "
-                     f"({tb['root_consolidated']['rows']} rows) |")
+        lines.append(f"| {r['engine']} | {r['lines']:,} | {tb['branch']['median_ms']:.1f} ({tb['branch']['min_ms']:.1f}) "
+                     f"| {tb['root_consolidated']['median_ms']:.1f} ({tb['root_consolidated']['min_ms']:.1f}) "
+                     f"| {tb['branch']['rows']} / {tb['root_consolidated']['rows']} "
+                     f"| {r.get('trial_balance_load', r['load_after']):.1f} |")
     return ["Trial balance against the size of the books:", "", *lines, ""]
 
 
@@ -214,6 +254,8 @@ def main():
     parser.add_argument("--pg-server", default=os.environ.get("LEDGER_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
     parser.add_argument("--batch-size", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--trial-balance-only", action="store_true",
+                        help="only time trial balances again on the databases of an earlier run")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
@@ -221,7 +263,12 @@ def main():
     for size in args.sizes:
         for engine in args.engines:
             print(f"{engine} {size}…", file=sys.stderr, flush=True)
-            results[f"{engine}-{size}"] = run_one(engine, size, args)
+            if args.trial_balance_only:  # re-measure on the database left by an earlier run, e.g. at a quieter moment
+                results[f"{engine}-{size}"].update(trial_balance=trial_balance_times(database_url(engine, size, args.pg_server),
+                                                                                     args.runs),
+                                                   trial_balance_load=os.getloadavg()[0])
+            else:
+                results[f"{engine}-{size}"] = run_one(engine, size, args)
             RESULTS_JSON.write_text(json.dumps(results, indent=1))
             print(json.dumps(results[f"{engine}-{size}"], indent=1), file=sys.stderr, flush=True)
     write_section(render(results, info))

@@ -11,7 +11,7 @@ from ledger.units.services import ensure_root
 
 def initialise(admin_username: str, admin_password: str, admin_name: str = "Quản trị hệ thống") -> bool:
     """Returns False when everything was already there."""
-    upgrade(revision="heads")
+    upgrade()
     created = seed_chart() > 0
     root = ensure_root()
     if db.session.scalar(select(User.id).where(User.username == admin_username)) is None:

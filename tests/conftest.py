@@ -55,7 +55,7 @@ def template_db(tmp_path_factory):
         url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.sqlite3")
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         db.engine.dispose()
     if not PG_URL:
         seed(app)

@@ -67,6 +67,7 @@ def import_journal_command(path, batch_size):
         with Progress(plan.entries, _("Ghi sổ")) as advance:
             importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
         db.session.commit()
+        importer.refresh_statistics()
     except LedgerError as exc:
         db.session.rollback()
         click.echo(_("Không nhập gì từ %(file)s:", file=path.name), err=True)

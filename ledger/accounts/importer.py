@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from ledger.accounts import ledger, services
 from ledger.accounts.journal_checks import Books, JournalChecker, JournalPlan, plan_dimensions
-from ledger.accounts.models import Account
+from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction,
+                                    VoucherCounter)
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
 from ledger.core import audit
 from ledger.core.audit import AuditEvent
@@ -143,6 +144,18 @@ def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 20000, on_batc
     audit.record("journal.import", "journal_file", plan.digest, by=by,
                  after={"file": plan.path.name, "entries": plan.entries, "lines": plan.lines})
     db.session.flush()
+
+
+def refresh_statistics() -> None:
+    """After the import has committed, on PostgreSQL: clear the row versions each batch left in the
+    kept balances and give the planner real row counts now, not when autovacuum comes by (if ever)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    rewritten = ", ".join(m.__table__.name for m in (Balance, MonthlyBalance, ChainHead, VoucherCounter))
+    filled = ", ".join(m.__table__.name for m in (Entry, Line, Transaction, AuditEvent))
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f"VACUUM (ANALYZE) {rewritten}")
+        connection.exec_driver_sql(f"ANALYZE {filled}")
 
 
 def create_dimensions(plan: JournalPlan, by) -> None:

@@ -146,6 +146,17 @@ def test_a_bad_row_is_named_in_vietnamese_and_nothing_is_posted(app, bundle, spo
     assert db.session.scalar(select(Unit).where(Unit.code == "T01")) is None
 
 
+def test_a_child_unit_before_its_parent_is_refused(app, bundle):
+    units_csv = bundle.parent / "units.csv"
+    rows = read_rows(units_csv)
+    rows[1], rows[2] = rows[2], rows[1]  # the first branch now comes before its commune
+    write_rows(units_csv, rows)
+    result = run(app, "import-journal", str(bundle))
+    assert result.exit_code != 0
+    assert f"Tệp units.csv, dòng 3: đơn vị cấp trên {rows[1]['parent_code']} chưa có" in result.output, result.output
+    assert count(Entry) == 0 and db.session.scalar(select(Unit).where(Unit.code == "T01")) is None
+
+
 def test_a_date_in_a_closed_period_is_refused(app, bundle, make_unit):
     from ledger.accounts.services import close_books
 
