@@ -13,16 +13,20 @@ LOCALES = ("vi", "en")
 
 
 def select_locale() -> str:
-    """Vietnamese unless the client prefers English (?lang= remembered in the session, Accept-Language)."""
+    """Vietnamese unless English is asked for: Accept-Language on the API; on pages, the language switch.
+
+    Pages ignore the browser's language because many treasurers use an English-language browser but
+    work in Vietnamese; the switch (?lang=en) is remembered in the session.
+    """
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
     if not has_request_context():
-        return current_app.config.get("BABEL_DEFAULT_LOCALE", "vi")
+        return default
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LOCALES, default=default) or default
     if request.args.get("lang") in LOCALES:
         session["lang"] = request.args["lang"]
         return request.args["lang"]
-    if session.get("lang") in LOCALES:
-        return session["lang"]
-    best = request.accept_languages.best_match(LOCALES, default="vi")
-    return best or "vi"
+    return session.get("lang") if session.get("lang") in LOCALES else default
 
 
 __all__ = ["_", "_l", "ngettext", "select_locale", "LOCALES"]
