@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ledger.accounts.queries import reversed_by
 from ledger.accounts.campaign_models import Campaign, CampaignTarget, Pledge
 from ledger.accounts.community_models import PledgeStaff
 from ledger.accounts.donors import find_or_create_donor
@@ -117,7 +118,9 @@ def set_targets(campaign: Campaign, targets: list[dict], *, by=None) -> list[Cam
 # ---- progress -------------------------------------------------------------------------------
 
 def tagged(campaign: Campaign, unit: Unit, as_of: date | None):
-    conditions = [Receipt.campaign_id == campaign.id, subtree_filter(unit.path)]
+    """Receipts tagged with the campaign in the unit's subtree; a reversed receipt raised nothing."""
+    conditions = [Receipt.campaign_id == campaign.id, subtree_filter(unit.path),
+                  ~reversed_by(Receipt.transaction_id, as_of)]
     if as_of is not None:
         conditions.append(Receipt.dated_on <= as_of)
     return conditions

@@ -3,7 +3,8 @@ names for codes, and the dates a page suggests.
 """
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from ledger.accounts.models import Account, Entry, Fund, Line
 from ledger.auth.models import User
@@ -47,3 +48,10 @@ def last_entry_date(unit) -> date | None:
 def last_month_end(today: date) -> date:
     """What a treasurer closes most often: the end of the month before."""
     return today.replace(day=1) - timedelta(days=1)
+
+
+def reversed_by(transaction_id_col, end: date | None = None):
+    """True for a document (receipt, payment) whose transaction was reversed, by `end` when given."""
+    original, reversal = aliased(Entry), aliased(Entry)
+    condition = exists().where(original.transaction_id == transaction_id_col, reversal.reverses_id == original.id)
+    return condition.where(reversal.dated_on <= end) if end is not None else condition

@@ -5,24 +5,16 @@ behalf); a receipt reversed on or before the period end is left out, as the book
 """
 from datetime import date
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, func, select
 
 from ledger.accounts import campaigns as campaign_service
 from ledger.accounts.balances import scope_condition
 from ledger.accounts.campaign_models import Campaign
 from ledger.accounts.donors import display_name
-from ledger.accounts.models import Entry
+from ledger.accounts.queries import reversed_by
 from ledger.accounts.treasury_models import Donor, Receipt
 from ledger.extensions import db
 from ledger.units.models import Unit
-
-
-def reversed_by(transaction_id_col, end: date):
-    """True for a document whose transaction was reversed by an entry dated on or before `end`."""
-    original, reversal = aliased(Entry), aliased(Entry)
-    return exists().where(original.transaction_id == transaction_id_col, reversal.reverses_id == original.id,
-                          reversal.dated_on <= end)
 
 
 def receipts_in(unit: Unit, start: date, end: date, consolidated: bool):

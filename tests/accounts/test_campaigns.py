@@ -63,6 +63,18 @@ def test_remittances_after_collection_do_not_count_again(api, give, remit):
     assert after["by_unit"][0]["raised"] == 27_500_000
 
 
+def test_a_reversed_receipt_raises_nothing(api, give):
+    campaign(api)
+    kept = give("SL-X01", 20_000_000, on=date(2024, 5, 2), campaign="TOHIEU-2024")
+    mistaken = give("SL-B1", 7_500_000, on=date(2024, 5, 1), campaign="TOHIEU-2024")
+    entry_id = mistaken.transaction.entries[0].id
+    r = api.post(f"/entries/{entry_id}/reverse", json={"date": "2024-05-20", "reason": "Ghi nhầm đợt vận động"})
+    assert r.status_code == 201, r.json
+    assert api.get("/campaigns/TOHIEU-2024/progress").json["raised"] == kept.amount
+    before = api.get("/campaigns/TOHIEU-2024/progress?as_of=2024-05-10").json  # before the reversal
+    assert before["raised"] == kept.amount + mistaken.amount
+
+
 def test_money_counts_from_the_day_it_was_collected(api, give):
     campaign(api)
     give("SL-B1", 1_000_000, on=date(2024, 5, 1), campaign="TOHIEU-2024")
