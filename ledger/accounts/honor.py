@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ledger.accounts.campaign_models import Campaign
 from ledger.accounts.donors import display_name
+from ledger.accounts.queries import reversed_by
 from ledger.accounts.treasury_models import Donor, Receipt
 from ledger.core.errors import NotFound
 from ledger.core.i18n import _
@@ -33,7 +34,7 @@ def place_name(unit: Unit) -> str:
 
 
 def gift_conditions(*, unit: Unit | None = None, campaign: Campaign | None = None, year: int | None = None) -> list:
-    conditions = [Receipt.category == GIFT]
+    conditions = [Receipt.category == GIFT, ~reversed_by(Receipt.transaction_id)]  # a reversed gift was no gift
     if unit is not None:
         conditions.append(Receipt.unit_id.in_(subtree_ids(unit)))
     if campaign is not None:

@@ -47,6 +47,16 @@ def test_honor_roll_names_each_donor_as_they_chose(gifts):
     assert (roll["total"], roll["amount"]) == (4, 70_000_000)
 
 
+def test_a_reversed_gift_leaves_the_honor_roll(gifts, give):
+    mistaken = give("SL-X01", 90_000_000, on=date(2025, 6, 1), donor={"name": "Phạm Văn Dũng", "kind": "individual",
+                                                                       "publish": "full"}, campaign="TOHIEU-2025")
+    assert "Phạm Văn Dũng" in [i["display_name"] for i in gifts.get("/campaigns/TOHIEU-2025/honor-roll").json["items"]]
+    entry_id = mistaken.transaction.entries[0].id
+    assert gifts.post(f"/entries/{entry_id}/reverse", json={"date": "2025-06-02", "reason": "Nhầm người"}).status_code == 201
+    roll = gifts.get("/campaigns/TOHIEU-2025/honor-roll").json
+    assert "Phạm Văn Dũng" not in [i["display_name"] for i in roll["items"]] and roll["amount"] == 70_000_000
+
+
 def test_dues_do_not_appear_on_the_honor_roll(gifts, client):
     gifts.put("/units/SL/dues-policy", json={"year": 2025, "amount": 50_000, "fund": "HOIPHI",
                                              "split": {"branch": 70, "commune": 20, "province": 10}})
