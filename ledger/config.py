@@ -34,7 +34,7 @@ def load(instance_path: str) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+        "OPENAPI_SWAGGER_UI_URL": "/api/swagger-ui/",  # served from swagger-ui-bundle: no CDN needed
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

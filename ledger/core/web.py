@@ -5,7 +5,7 @@ their own error pages and the API keeps the contract's problem+json.
 """
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request, send_from_directory
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -132,6 +132,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vi_date"] = vi_date
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
     app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.get("/api/swagger-ui/<path:filename>")
+    def swagger_ui_asset(filename):
+        """The docs page's scripts from the swagger-ui-bundle package, so /api/docs works offline."""
+        import swagger_ui_bundle
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
     @app.after_request
     def security_headers(response):
