@@ -75,7 +75,7 @@ def csv_rows(content: dict) -> list[tuple]:
     """(section, item, detail, amount) rows: the whole statement in one sheet."""
     rows = [(_("Báo cáo"), _("Đơn vị"), f"{content['unit_name']} ({content['unit']})", None),
             (_("Báo cáo"), _("Kỳ báo cáo"), f"{content['period_start']} → {content['period_end']}", None),
-            (_("Báo cáo"), _("Hợp nhất đơn vị trực thuộc"), _("Có") if content["consolidated"] else _("Không"), None),
+            (_("Báo cáo"), _("Hợp nhất đơn vị trực thuộc"), _("Đúng") if content["consolidated"] else _("Không"), None),
             (_("Báo cáo"), _("Phiên bản"), str(content["version"]), None),
             (_("Báo cáo"), _("Công bố lúc"), content["published_at"], None),
             (_("Báo cáo"), _("Mã băm SHA-256"), content.get("hash"), None),
