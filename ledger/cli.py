@@ -51,12 +51,17 @@ def init_command(admin_username, admin_password, admin_name):
 def demo_command(host, port, no_serve):
     """A ready database with realistic demo data, then serve it."""
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     from ledger.demo import load_demo
 
+    from ledger.extensions import db
+
     summary = load_demo()
+    db.session.remove()  # release SQLite's write lock before the server's threads need it
     click.echo(summary)
     if not no_serve:
         click.echo(f"Mở http://{host}:{port}/  —  đăng nhập: admin / khuyenhoc2026 (xem README)")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        # Flask ignores app.run() inside its own CLI; serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 

@@ -49,8 +49,9 @@ def claim(key: str, fingerprint: str, mismatch_message=None) -> IdempotencyRecor
 
 
 def replay(record: IdempotencyRecord) -> Response:
-    response = Response(json.dumps(record.response, ensure_ascii=False), status=record.status_code,
-                        mimetype="application/json")
+    # The first answer's exact bytes are stored as text; a replay sends them back unchanged.
+    body = record.response if isinstance(record.response, str) else json.dumps(record.response, ensure_ascii=False)
+    response = Response(body, status=record.status_code, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
@@ -93,7 +94,7 @@ def run_once(view, key, args, kwargs):
                 return replay(stored)
         response = view(*args, **kwargs)
         if key is not None and response.status_code < 400:
-            store(key, response.status_code, response.get_json())
+            store(key, response.status_code, response.get_data(as_text=True))
         db.session.commit()
         return response
     except Exception:

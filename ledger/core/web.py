@@ -121,6 +121,7 @@ def handle_operational_error(exc: OperationalError):
 
 
 def init_app(app: Flask) -> None:
+    app.json.ensure_ascii = False  # Vietnamese as is in JSON, as the API contract says
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(LedgerError, handle_ledger_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)

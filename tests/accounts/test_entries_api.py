@@ -37,6 +37,11 @@ def test_refused_entries_change_nothing(books, make_fund, lines, code):
     assert books.get("/units/SL-X01/trial-balance").json["rows"] == []
 
 
+def test_json_carries_vietnamese_as_is(books):
+    r = books.post("/units/SL-X01/entries", json={"date": "2026-03-10", "memo": "Ủng hộ quỹ", "lines": DONATION})
+    assert "Ủng hộ quỹ" in r.get_data(as_text=True)
+
+
 def test_amount_as_string_or_float_is_refused(books):
     lines = [{"account": "111", "fund": "QKH", "debit": "2.015.000"}, {"account": "511", "fund": "QKH", "credit": 2015000.5}]
     r = books.post("/units/SL-X01/entries", json={"date": "2026-03-10", "lines": lines})
@@ -110,7 +115,7 @@ def test_idempotency_key_replays_and_refuses_other_body(books):
     headers = {"Idempotency-Key": "k-123"}
     first = books.post("/units/SL-X01/entries", json={"date": "2026-03-10", "lines": DONATION}, headers=headers)
     again = books.post("/units/SL-X01/entries", json={"date": "2026-03-10", "lines": DONATION}, headers=headers)
-    assert (again.status_code, again.json) == (first.status_code, first.json)
+    assert (again.status_code, again.data) == (first.status_code, first.data)  # the same bytes
     assert books.get("/units/SL-X01/entries").json["total"] == 1
     other = books.post("/units/SL-X01/entries", json={"date": "2026-03-11", "lines": DONATION}, headers=headers)
     assert other.status_code == 409 and other.json["code"] == "idempotency_mismatch"
