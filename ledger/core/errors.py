@@ -96,3 +96,9 @@ class OverBudget(LedgerError):
 class EndowmentPrincipal(LedgerError):
     code, status, message = "endowment_principal", 422, _l(
         "Không được chi từ vốn gốc của quỹ %(fund)s; chỉ chi từ quỹ thu nhập của nó.")
+
+
+class StateChanged(LedgerError):
+    """The loser of a race: another request already moved the object out of the state this one expected."""
+    code, status, message = "invalid_state", 409, _l(
+        "Đối tượng này vừa được người khác xử lý (trạng thái hiện tại: %(state)s); không có gì được ghi.")
