@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
 RESULTS_JSON = DATA / "import_results.json"
 RESULTS_MD = REPO / "bench" / "RESULTS.md"
-SHARED = Path(os.environ.get("LEDGER_SHARED_DIR") or REPO.parent / "shared")
+GEN = REPO / "tests" / "data" / "bench" / "gen.py"  # a copy of ../shared/bench/gen.py
 LEDGER = [sys.executable, "-c", "from ledger.cli import main; main()"]
 BRANCH, ROOT = "T01-X01-C01", "VN"
 START, END = "<!-- import_bench:start -->", "<!-- import_bench:end -->"
@@ -36,7 +36,7 @@ APP_NAME = "ledger-import-bench"
 def bundle(size: int) -> Path:
     path = DATA / f"journal-{size}.csv"
     if not path.exists():
-        subprocess.run([sys.executable, str(SHARED / "bench" / "gen.py"), "--entries", str(size),
+        subprocess.run([sys.executable, str(GEN), "--entries", str(size),
                         "--out-dir", str(DATA)], check=True)
     return path
 
@@ -171,7 +171,7 @@ def render(results: dict, info: dict) -> str:
            f"PostgreSQL {info['postgresql']}, SQLite {info['sqlite']}. The machine is shared: the 1-minute load "
            "average before and after each run is shown (2 CPUs, so a load of 4 means half speed).", "",
            "Commands:", "", "```",
-           "python3 ../shared/bench/gen.py --entries N --out-dir bench/data      # done by the script if missing",
+           "python3 tests/data/bench/gen.py --entries N --out-dir bench/data     # done by the script if missing",
            "ledger init --admin-username admin --admin-password …                  # fresh database",
            f"ledger import-journal --batch-size {rows[0]['batch_size'] if rows else 5000} bench/data/journal-N.csv",
            "ledger check", "# all of the above, timed:",

@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def init_extensions(app: Flask) -> None:
-    from ledger.core import i18n, web
+    from ledger.core import i18n, security, web
     from ledger.core.db import configure_engine
     from ledger.extensions import api, babel, csrf, db, migrate
 
@@ -26,6 +26,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    security.init_app(app)
 
 
 def init_features(app: Flask) -> None:

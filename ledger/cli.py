@@ -37,9 +37,13 @@ def main():
 @with_appcontext
 def init_command(admin_username, admin_password, admin_name):
     """Empty database → schema, chart of accounts, first admin. Safe to run twice."""
+    from ledger.core.errors import LedgerError
     from ledger.setup import initialise
 
-    created = initialise(admin_username, admin_password, admin_name)
+    try:
+        created = initialise(admin_username, admin_password, admin_name)
+    except LedgerError as exc:  # e.g. a password the policy refuses: say which rule, no traceback
+        raise click.ClickException(exc.detail) from None
     click.echo("Đã khởi tạo cơ sở dữ liệu." if created else "Cơ sở dữ liệu đã sẵn sàng; không tạo lại.")
 
 

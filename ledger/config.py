@@ -19,14 +19,24 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def load(instance_path: str) -> dict:
     default_db = "sqlite:///" + str(Path(instance_path) / "ledger.sqlite3")
+    secure = flag("LEDGER_SECURE_COOKIES")  # behind HTTPS: Secure cookies, HSTS, http → https
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("LEDGER_DATABASE_URL", default_db),
         "SECRET_KEY": secret_key(instance_path),
         "BABEL_DEFAULT_LOCALE": os.environ.get("LEDGER_LOCALE", "vi"),
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-        "LEDGER_TOKEN_DAYS": int(os.environ.get("LEDGER_TOKEN_DAYS", "30")),
+        # An API token lives a week (a script asks for a new one); a browser's sign-in 12 hours.
+        "LEDGER_TOKEN_DAYS": float(os.environ.get("LEDGER_TOKEN_DAYS", "7")),
+        "LEDGER_SESSION_HOURS": float(os.environ.get("LEDGER_SESSION_HOURS", "12")),
+        "LEDGER_PASSWORD_PROFILE": os.environ.get("LEDGER_PASSWORD_PROFILE", "OWASP_2023"),
+        "LEDGER_SECURE_COOKIES": secure,
+        "RATELIMIT_STORAGE_URI": os.environ.get("LEDGER_RATELIMIT_STORAGE_URI", "memory://"),
         "LEDGER_PUBLIC_BASE_URL": os.environ.get("LEDGER_PUBLIC_BASE_URL", ""),
         "API_TITLE": "Quỹ khuyến học — API",
         "API_VERSION": "v1",
@@ -38,6 +48,7 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": secure,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "JSON_SORT_KEYS": False,
     }

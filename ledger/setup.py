@@ -13,10 +13,10 @@ def initialise(admin_username: str, admin_password: str, admin_name: str = "Quáº
     """Returns False when everything was already there."""
     upgrade()
     created = seed_chart() > 0
-    root = ensure_root()
+    ensure_root()
     if db.session.scalar(select(User.id).where(User.username == admin_username)) is None:
         admin = auth.create_user({"username": admin_username, "password": admin_password, "full_name": admin_name})
-        auth.grant_role(admin, root, "admin", by=admin)
+        auth.grant_role(admin, None, "admin", by=admin)  # every unit, roots created later too
         created = True
     db.session.commit()
     return created

@@ -10,5 +10,23 @@ ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpango
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+
+# Another apt-get (unattended upgrades, another checkout's `make test`) may hold a lock: wait for it,
+# up to APT_LOCK_WAIT seconds. DPkg::Lock::Timeout covers dpkg's frontend lock only; the lists lock of
+# `apt-get update` and the archives lock fail at once, so those failures are retried here.
+APT_LOCK_WAIT=${APT_LOCK_WAIT:-600}
+apt_get() {
+  local deadline=$((SECONDS + APT_LOCK_WAIT)) err
+  until err=$($SUDO env DEBIAN_FRONTEND=noninteractive \
+      apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT" "$@" 2>&1 >/dev/null); do
+    if ! grep -qE "Could not get lock|Unable to lock|Unable to acquire the dpkg frontend lock" <<<"$err" \
+        || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$err" >&2
+      return 1
+    fi
+    echo "apt-get is busy elsewhere; waiting for its lock..." >&2
+    sleep 5
+  done
+}
+apt_get update -qq
+apt_get install -y -qq "${need[@]}"

@@ -16,8 +16,10 @@ from ledger.accounts.models import Account, MonthlyBalance
 from ledger.accounts.services import get_fund
 from ledger.core import audit
 from ledger.core.money import format_number
-from ledger.core.errors import InvalidState, NotFound, ValidationFailed
+from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
@@ -26,7 +28,7 @@ DUES_ACCOUNT = "512"
 
 
 def get_rule(rule_id) -> AllowanceRule:
-    rule = db.session.get(AllowanceRule, int(rule_id)) if str(rule_id).isdigit() else None
+    rule = get_by_id(AllowanceRule, rule_id)
     if rule is None:
         raise NotFound(_("Không có quy định phụ cấp %(id)s.", id=rule_id))
     return rule
@@ -114,12 +116,15 @@ def allowance_report(unit: Unit, year: int) -> dict:
 
 
 def pay_allowance(rule: AllowanceRule, data: dict, *, by=None):
-    """A pending phiếu chi for what is left of the year's allowance (or a smaller stated amount)."""
+    """A pending phiếu chi for what is left of the year's allowance (or a smaller stated amount).
+
+    The rule is claimed first, so two payments at once cannot both take what is left: nothing left
+    (paid or pending approval) → 409 invalid_state."""
+    claim(rule, lambda found: report_row(found, data["year"])["outstanding"] > 0,
+          label=lambda _state: _("phụ cấp năm %(year)s của %(name)s đã chi đủ (hoặc đang chờ duyệt)",
+                                 year=data["year"], name=rule.payee_name))
     row = report_row(rule, data["year"])
     amount = data.get("amount") or row["outstanding"]
-    if row["outstanding"] <= 0:
-        raise InvalidState(_("Phụ cấp năm %(year)s của %(name)s đã chi đủ (hoặc đang chờ duyệt).",
-                             year=data["year"], name=rule.payee_name))
     if amount > row["outstanding"]:
         raise ValidationFailed(field="amount", message=_(
             "Số tiền vượt phần phụ cấp còn lại (%(left)s đ).", left=format_number(row["outstanding"])))

@@ -13,9 +13,10 @@ from ledger.accounts.bank_models import BankAccount, BankStatement, BankStatemen
 from ledger.accounts.campaign_models import Campaign
 from ledger.accounts.models import Fund
 from ledger.accounts.services import funds_usable_in, get_fund
-from ledger.core import audit
+from ledger.core import audit, spreadsheets
 from ledger.core.errors import Duplicate, NotFound, ValidationFailed
 from ledger.core.i18n import _, _l
+from ledger.core.inputs import get_by_id
 from ledger.extensions import db
 from ledger.units.models import Unit
 
@@ -36,7 +37,7 @@ MEMO_CODE = re.compile(r"^[A-Z0-9]{3,20}$")
 
 
 def get_bank_account(account_id) -> BankAccount:
-    account = db.session.get(BankAccount, int(account_id)) if str(account_id).isdigit() else None
+    account = get_by_id(BankAccount, account_id)
     if account is None:
         raise NotFound(_("Không có tài khoản ngân hàng %(id)s.", id=account_id))
     return account
@@ -122,7 +123,7 @@ def parse_statement(data: bytes, filename: str, mapping: dict | None) -> list[Pa
     labels = {name: str(FIELD_LABELS[name]) for name in STATEMENT_FIELDS}
     if mapping:
         labels.update({name: f"{labels[name]} (“{mapping[name]}”)" for name in mapping})
-    table = sheets.locate(sheets.read_rows(data, filename), statement_aliases(mapping), REQUIRED_FIELDS, labels)
+    table = sheets.locate(spreadsheets.read_rows(data, filename), statement_aliases(mapping), REQUIRED_FIELDS, labels)
     parsed, errors = [], []
     for number, row in table.rows:
         line = parse_statement_row(table, number, row, errors)

@@ -6,7 +6,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 
 from ledger.accounts import allowances, campaigns, honor
 from ledger.accounts.community_routes import chosen_year, community_pages, status_of, unit_for
-from ledger.accounts.donors import get_donor
+from ledger.accounts.donors import get_donor, readable_units
 from ledger.accounts.forms import parse_date
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.accounts.public_campaigns import chart_of
@@ -213,7 +213,8 @@ def stewardship(code):
 @community_pages.get("/units/<code>/donors/<int:donor_id>/statement.pdf", endpoint="giving_statement_pdf")
 @login_required
 def giving_statement(code, donor_id):
-    statement = honor.giving_statement(get_donor(donor_id), unit_for(code, "read"), chosen_year())
+    unit = unit_for(code, "read")
+    statement = honor.giving_statement(get_donor(donor_id, within=readable_units(g.user)), unit, chosen_year())
     if request.path.endswith(".pdf"):
         return pdf("community/giving_statement_pdf.html", f"bang-ke-dong-gop-{donor_id}-{statement['year']}.pdf",
                    today=vn_today(), **statement)
@@ -226,7 +227,7 @@ def thank_you_letter(code, donor_id):
     unit = unit_for(code, "read")
     campaign = campaigns.get_campaign(request.args["campaign"]) if request.args.get("campaign") else None
     year = None if campaign else chosen_year()
-    letter = honor.thank_you(get_donor(donor_id), unit, year=year, campaign=campaign)
+    letter = honor.thank_you(get_donor(donor_id, within=readable_units(g.user)), unit, year=year, campaign=campaign)
     return pdf("community/thank_you_pdf.html", f"thu-cam-on-{donor_id}.pdf", today=vn_today(), **letter)
 
 

@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ledger.accounts.treasury_schemas import DonorRef
 from ledger.core.i18n import _
-from ledger.core.schemas import Money, Schema, list_schema
+from ledger.core.schemas import Money, PublicName, Schema, list_schema
 
 
 class GrowthIn(Schema):
@@ -13,7 +13,7 @@ class GrowthIn(Schema):
 
 class CampaignIn(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"))
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = PublicName(200, required=True)
     owner_unit = fields.String(required=True)
     fund = fields.String(required=True)
     starts_on = fields.Date(required=True)

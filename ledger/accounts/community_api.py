@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ledger.accounts import allowances, campaigns, dues, honor, members
 from ledger.accounts import campaign_schemas
 from ledger.accounts import community_schemas as schemas
-from ledger.accounts.donors import get_donor
+from ledger.accounts.donors import get_donor, readable_units
 from ledger.accounts.idempotency import money_post
 from ledger.accounts.treasury_schemas import DisbursementOut, ReceiptOut
 from ledger.core import permissions
@@ -250,4 +250,5 @@ def campaign_honor_roll(code):
 @community_api.arguments(schemas.YearQuery, location="query")
 @community_api.response(200, campaign_schemas.GivingStatementOut)
 def giving_statement(query, code, donor_id):
-    return honor.giving_statement(get_donor(donor_id), unit_for(code, "read"), query["year"])
+    unit = unit_for(code, "read")
+    return honor.giving_statement(get_donor(donor_id, within=readable_units(g.user)), unit, query["year"])

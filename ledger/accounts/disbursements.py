@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ledger.accounts import balances
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Fund
-from ledger.accounts.posting import EntryDraft, TransactionDraft, post_transaction
+from ledger.accounts.posting import EntryDraft, TransactionDraft, check_books_open, post_transaction
 from ledger.accounts.receipts import MONEY_ACCOUNTS, check_fund_usable, check_goods, referenced
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury_models import ApprovalPolicy, Disbursement
@@ -16,9 +16,11 @@ from ledger.auth.models import User
 from ledger.core import audit, permissions
 from ledger.core.db import utcnow
 from ledger.core.errors import (EndowmentPrincipal, Forbidden, InsufficientFunds, InvalidState, NotFound,
-                                PeriodClosed, SameUser, ValidationFailed)
+                                SameUser, ValidationFailed)
 from ledger.core.i18n import _, _l
+from ledger.core.inputs import get_by_id
 from ledger.core.money import format_vnd
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_ids
@@ -33,7 +35,7 @@ def create_disbursement(unit: Unit, data: dict, *, by) -> Disbursement:
     fund = referenced(get_fund, data["fund"], "fund")
     check_spendable_fund(unit, fund)
     check_goods(data)
-    check_unit_open(unit, data["date"])
+    check_books_open(unit, data["date"])  # what posting at approval would refuse
     payee = {key: value for key, value in (data.get("payee") or {}).items() if value not in (None, "")}
     name = " ".join((payee.get("name") or "").split())
     if not name:
@@ -49,13 +51,14 @@ def create_disbursement(unit: Unit, data: dict, *, by) -> Disbursement:
 
 
 def approve_disbursement(disbursement: Disbursement, *, by) -> Disbursement:
-    check_pending(disbursement)
+    """Claim the voucher first: of two approvals (or an approval and a rejection) only one finds it pending."""
+    claim_pending(disbursement)
     check_approver(disbursement, approver=by, creator_id=disbursement.created_by_id)
     return post_disbursement(disbursement, approver=by, by=by)
 
 
 def reject_disbursement(disbursement: Disbursement, reason: str, *, by) -> Disbursement:
-    check_pending(disbursement)
+    claim_pending(disbursement)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed(field="reason", message=_("Cần ghi lý do từ chối."))
@@ -86,18 +89,9 @@ def check_spendable_fund(unit: Unit, fund: Fund) -> None:
             fund=fund.code, owner=fund.owner_unit.name))
 
 
-def check_unit_open(unit: Unit, on) -> None:
-    """Refused now what posting would refuse at approval: a merged unit, a date in closed books."""
-    if unit.status != "active":
-        raise InvalidState(_("Đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=unit.code))
-    if unit.closed_through is not None and on <= unit.closed_through:
-        raise PeriodClosed(unit=unit.name, through=unit.closed_through.strftime("%d/%m/%Y"),
-                           date=on.strftime("%d/%m/%Y"))
-
-
-def check_pending(disbursement: Disbursement) -> None:
-    if disbursement.status != "pending_approval":
-        raise InvalidState(_("Phiếu chi này đã được xử lý (%(status)s).", status=STATUS_LABELS[disbursement.status]))
+def claim_pending(disbursement: Disbursement) -> None:
+    """Lock the voucher and re-read it: already approved or rejected → 409 invalid_state, nothing posted."""
+    claim(disbursement, {"pending_approval"}, label=STATUS_LABELS.get)
 
 
 def check_approver_identity(approver, *, creator_id) -> None:
@@ -160,7 +154,7 @@ def describe(disbursement: Disbursement) -> dict:
 
 
 def get_disbursement(disbursement_id) -> Disbursement:
-    found = db.session.get(Disbursement, int(disbursement_id)) if str(disbursement_id).isdigit() else None
+    found = get_by_id(Disbursement, disbursement_id)
     if found is None:
         raise NotFound(_("Không có phiếu chi %(id)s.", id=disbursement_id))
     return found

@@ -1,19 +1,25 @@
 """Donors (nhà hảo tâm): one record per real giver, found again by phone or by name and address.
 
+A donor belongs to the unit that first recorded it: it is found, named on a gift or shown only to
+those who may read that unit (README, "Design notes"). `within` is the subquery of unit ids a caller
+may see (`readable_units`); None is code acting for itself (demo data, the CLI without --user).
+
 How a donor is named in public follows the donor's own choice: full name, initials, or anonymous.
 """
 import re
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from ledger.accounts.treasury_models import Donor, Receipt
-from ledger.core import audit
+from ledger.auth.models import RoleGrant
+from ledger.core import audit, permissions
 from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import parse_id
 from ledger.core.text import fold
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import subtree_ids
+from ledger.units.services import subtree_filter, subtree_ids
 
 DONOR_FIELDS = ("name", "kind", "phone", "address", "publish", "is_native_abroad")
 
@@ -31,15 +37,36 @@ def normalise_phone(phone: str | None) -> str | None:
     return digits or None
 
 
-def get_donor(donor_id) -> Donor:
-    donor = db.session.get(Donor, int(donor_id)) if str(donor_id).isdigit() else None
+def readable_units(user):
+    """The ids of the units the user may read (the subtrees of their grants), as one subquery."""
+    if user is None:
+        return select(Unit.id).where(false())
+    # Any role reads; a grant without a unit holds on every unit (the first admin of `ledger init`).
+    everywhere = select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.unit_id.is_(None)).exists()
+    paths = [root.path for root in permissions.visible_roots(user)]
+    return select(Unit.id).where(or_(everywhere, *(subtree_filter(path) for path in paths)))
+
+
+def attach_scope(by):
+    """Units whose donors a gift or pledge recorded by `by` may name: those `by` may read."""
+    return None if by is None else readable_units(by)
+
+
+def inside(stmt, within, column=Donor.unit_id):
+    return stmt if within is None else stmt.where(column.in_(within))
+
+
+def get_donor(donor_id, *, within) -> Donor:
+    """A donor of a unit `within` the caller's reach; any other id is missing, with the same answer."""
+    number = parse_id(donor_id)
+    donor = db.session.scalar(inside(select(Donor).where(Donor.id == number), within)) if number else None
     if donor is None:
         raise NotFound(_("Không có nhà hảo tâm mã %(id)s.", id=donor_id))
     return donor
 
 
-def find_matches(data: dict) -> list[Donor]:
-    """Donors that are probably this one: the same phone, or the same name at the same address."""
+def find_matches(data: dict, *, within) -> list[Donor]:
+    """Donors `within` reach that are probably this one: the same phone, or the same name at the same address."""
     conditions = []
     phone = normalise_phone(data.get("phone"))
     if phone:
@@ -47,23 +74,28 @@ def find_matches(data: dict) -> list[Donor]:
     address = name_key(data.get("address"))
     if address and name_key(data.get("name")):
         # Addresses are compared the way names are; a name alone is too common to match on.
-        candidates = select(Donor.id).where(Donor.name_key == name_key(data["name"]), Donor.address.is_not(None))
-        same_address = [d for d in db.session.scalars(select(Donor).where(Donor.id.in_(candidates)))
-                        if name_key(d.address) == address]
-        conditions.append(Donor.id.in_([d.id for d in same_address]))
+        candidates = inside(select(Donor).where(Donor.name_key == name_key(data["name"]),
+                                                Donor.address.is_not(None)), within)
+        same_address = [d.id for d in db.session.scalars(candidates) if name_key(d.address) == address]
+        conditions.append(Donor.id.in_(same_address))
     if not conditions:
         return []
-    return list(db.session.scalars(select(Donor).where(or_(*conditions)).order_by(Donor.id)))
+    return list(db.session.scalars(inside(select(Donor).where(or_(*conditions)), within).order_by(Donor.id)))
 
 
 def find_or_create_donor(data: dict, *, unit: Unit, by) -> Donor:
-    """The donor named by {"id"}, else an existing twin (same phone, or name + address), else a new one."""
+    """The donor named by {"id"}, else a twin (same phone, or name + address), else a new one of the unit.
+
+    Only donors `by` may read are named or found again: an id of another subtree is refused like an
+    unknown one, and a phone or name known only there makes a new donor here.
+    """
+    within = attach_scope(by)
     if data.get("id") is not None:
         try:
-            return get_donor(data["id"])
+            return get_donor(data["id"], within=within)
         except NotFound as exc:  # named in a request body: a field error, not a missing page
             raise ValidationFailed(exc.detail, field="donor") from None
-    matches = find_matches(data)
+    matches = find_matches(data, within=within)
     phone = normalise_phone(data.get("phone"))
     by_phone = [d for d in matches if phone and d.phone == phone]
     if matches:
@@ -107,10 +139,10 @@ def display_name(donor: Donor | None) -> str:
     return donor.name
 
 
-def giving_history(donor: Donor) -> dict:
-    """Every receipt from the donor, newest first, with the total and the totals per year."""
-    receipts = list(db.session.scalars(select(Receipt).where(Receipt.donor_id == donor.id)
-                                       .order_by(Receipt.dated_on.desc(), Receipt.id.desc())))
+def giving_history(donor: Donor, *, within) -> dict:
+    """The donor's receipts in units `within` reach, newest first, with the total and the totals per year."""
+    receipts = list(db.session.scalars(inside(select(Receipt).where(Receipt.donor_id == donor.id), within,
+                                              Receipt.unit_id).order_by(Receipt.dated_on.desc(), Receipt.id.desc())))
     by_year: dict[int, int] = {}
     for receipt in receipts:
         by_year[receipt.dated_on.year] = by_year.get(receipt.dated_on.year, 0) + receipt.amount
@@ -118,18 +150,31 @@ def giving_history(donor: Donor) -> dict:
             "by_year": sorted(by_year.items(), reverse=True)}
 
 
-def giving_totals(donor: Donor) -> tuple[int, int]:
-    """(total given, number of receipts)."""
-    total, count = db.session.execute(select(func.coalesce(func.sum(Receipt.amount), 0), func.count(Receipt.id))
-                                      .where(Receipt.donor_id == donor.id)).one()
+class DonorDetail:
+    """A donor with what they gave in the units `within` reach (GET /donors/{id})."""
+
+    def __init__(self, donor: Donor, *, within):
+        self.donor = donor
+        self.total_given, self.receipts_count = giving_totals(donor, within=within)
+
+    def __getattr__(self, name):
+        return getattr(self.donor, name)
+
+
+def giving_totals(donor: Donor, *, within) -> tuple[int, int]:
+    """(total given, number of receipts) in the units `within` reach."""
+    stmt = select(func.coalesce(func.sum(Receipt.amount), 0), func.count(Receipt.id)).where(Receipt.donor_id == donor.id)
+    total, count = db.session.execute(inside(stmt, within, Receipt.unit_id)).one()
     return int(total), int(count)
 
 
 def list_donors(unit: Unit, *, query: str | None = None, limit=50, offset=0):
-    """Donors first recorded in the unit's subtree or who gave there, optionally matching a name or phone."""
-    inside = subtree_ids(unit)
-    gave_here = select(Receipt.donor_id).where(Receipt.unit_id.in_(inside), Receipt.donor_id.is_not(None))
-    stmt = select(Donor).where(or_(Donor.unit_id.in_(inside), Donor.id.in_(gave_here)))
+    """Donors recorded in the unit's subtree, optionally matching a name or phone.
+
+    A donor of another subtree is not listed even where an older receipt here names it: the caller
+    may not be allowed to read it.
+    """
+    stmt = select(Donor).where(Donor.unit_id.in_(subtree_ids(unit)))
     if query and query.strip():
         key, phone = name_key(query), normalise_phone(query)
         terms = [Donor.name_key.contains(key, autoescape=True)] if key else []

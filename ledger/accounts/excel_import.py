@@ -14,12 +14,12 @@ from ledger.accounts import donors, sheets
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Entry, Fund, Transaction
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
-from ledger.core import audit
+from ledger.core import audit, spreadsheets
 from ledger.core.errors import Duplicate, ValidationFailed
 from ledger.core.i18n import _, _l
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import subtree_filter, subtree_ids
 
 OPENING_KIND = "opening_balance"
 FUND_BALANCE = "421"
@@ -84,7 +84,7 @@ def checked_rows(table: sheets.Table, read_row: Callable, progress: Progress | N
 def import_opening_balances(scope: Unit, data: bytes, filename: str, *, on: date, by=None,
                             progress: Progress | None = None) -> ImportResult:
     """Opening balances of `scope` and units below it; each unit's rows become one BT entry on `on`."""
-    table = sheets.locate(sheets.read_rows(data, filename), OPENING_COLUMNS, ["fund", "account", "amount"],
+    table = sheets.locate(spreadsheets.read_rows(data, filename), OPENING_COLUMNS, ["fund", "account", "amount"],
                           {k: str(v) for k, v in OPENING_LABELS.items()})
     lookups = OpeningLookups.load(scope)
     per_unit: dict[str, list[LineDraft]] = defaultdict(list)
@@ -188,12 +188,12 @@ def check_not_opened(units: list[Unit]) -> None:
 
 def import_donors(unit: Unit, data: bytes, filename: str, *, by=None, progress: Progress | None = None) -> ImportResult:
     """New donors for the unit; a row that is already a donor (same phone, or name and address) is kept once."""
-    table = sheets.locate(sheets.read_rows(data, filename), DONOR_COLUMNS, ["name"],
+    table = sheets.locate(spreadsheets.read_rows(data, filename), DONOR_COLUMNS, ["name"],
                           {k: str(v) for k, v in DONOR_LABELS.items()})
     records = checked_rows(table, lambda row: donor_record(table, row), progress)
     result = ImportResult(rows=len(records))
     for record in records:
-        if donors.find_matches(record):
+        if donors.find_matches(record, within=subtree_ids(unit)):  # a donor elsewhere is not this unit's
             result.existing += 1
             continue
         donors.create_donor(record, unit=unit, by=by)

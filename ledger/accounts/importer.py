@@ -18,7 +18,7 @@ from ledger.accounts.journal_checks import Books, JournalChecker, JournalPlan, p
 from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction,
                                     VoucherCounter)
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
-from ledger.core import audit
+from ledger.core import audit, spreadsheets
 from ledger.core.audit import AuditEvent
 from ledger.core.errors import Duplicate, LedgerError, ValidationFailed
 from ledger.core.i18n import _
@@ -79,8 +79,8 @@ def refuse_repeat(plan: JournalPlan) -> None:
 def csv_rows(path: Path, columns: tuple[str, ...]):
     """(row number, values in `columns` order); the header is row 1, as a spreadsheet shows it."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
+        reader = bounded_records(path, handle)
+        header = next(reader, ())
         missing = [name for name in columns if name not in header]
         if missing:
             raise ImportRefused([_("Tệp %(name)s thiếu cột: %(columns)s.", name=path.name, columns=", ".join(missing))])
@@ -90,6 +90,14 @@ def csv_rows(path: Path, columns: tuple[str, ...]):
                 raise ImportRefused([_("Tệp %(name)s, dòng %(row)s: cần %(expected)s cột, có %(found)s.",
                                        name=path.name, row=number, expected=len(header), found=len(row))])
             yield number, pick(row)
+
+
+def bounded_records(path: Path, handle):
+    """The file's CSV records within the journal's limits; a record that cannot be read names file and row."""
+    try:
+        yield from spreadsheets.bounded(spreadsheets.csv_records(csv.reader(handle)), spreadsheets.JOURNAL)
+    except ValidationFailed as exc:
+        raise ImportRefused([_("Tệp %(name)s: %(problem)s", name=path.name, problem=exc.detail)]) from None
 
 
 def journal_rows(path: Path):

@@ -7,8 +7,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
-MAX_AMOUNT = 10**15
+MAX_AMOUNT = 10**15  # one line, and the total of one entry
+# Every kept balance column (debit_total, credit_total, monthly debit, credit) stays at or below this:
+# 1000 entries of the largest size, and still 9 times short of BIGINT's 2^63 − 1 ≈ 9.22·10^18.
+BALANCE_CEILING = 10**18
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,14 @@ def bad_amount_lines(lines: Iterable[LineDraft]) -> list[int]:
     return [i for i, line in enumerate(lines)
             if not (is_amount(line.debit) and is_amount(line.credit))
             or (line.debit > 0) == (line.credit > 0)]
+
+
+def entry_total(lines: Iterable[LineDraft]) -> int:
+    """The larger of the debit and credit sums: what the entry moves, balanced or not."""
+    debit = credit = 0
+    for line in lines:
+        debit, credit = debit + line.debit, credit + line.credit
+    return max(debit, credit)
 
 
 def residual(lines: Iterable[LineDraft]) -> dict[str, int]:
@@ -68,6 +80,20 @@ def apply_lines(balances: Mapping, lines: Iterable[tuple[object, int, int]]) -> 
     return result
 
 
+def past_ceiling(balances: Mapping, movements: Mapping) -> list:
+    """Keys whose (debit, credit) pair would exceed BALANCE_CEILING once the movements are added."""
+    after = apply_lines(balances, ((key, debit, credit) for key, (debit, credit) in movements.items()))
+    return [key for key in movements if max(after[key]) > BALANCE_CEILING]
+
+
+def latest_date(today: date) -> date:
+    """The last date an entry may carry: one year after today (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
 def canonical(content: Mapping) -> bytes:
     return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -78,10 +104,17 @@ def chain_hash(prev_hash: str, content: Mapping) -> str:
 
 
 def entry_content(*, unit: str, number: str, dated_on: str, memo: str, reverses: str | None,
-                  lines: Iterable[tuple]) -> dict:
-    """The hashed content of an entry; lines as (account, fund, debit, credit, counterparty unit, counterparty)."""
-    return {"unit": unit, "number": number, "date": dated_on, "memo": memo, "reverses": reverses,
-            "lines": [list(line) for line in lines]}
+                  lines: Iterable[tuple], anchor: tuple[str, int, str] | None = None) -> dict:
+    """The hashed content of an entry; lines as (account, fund, debit, credit, counterparty unit, counterparty).
+
+    `anchor` (child unit, chain index, hash): the child's chain head this entry records; absent otherwise,
+    so the hashes of ordinary entries are what they always were.
+    """
+    content = {"unit": unit, "number": number, "date": dated_on, "memo": memo, "reverses": reverses,
+               "lines": [list(line) for line in lines]}
+    if anchor is not None:
+        content["anchor"] = list(anchor)
+    return content
 
 
 def voucher_number(voucher_type: str, year: int, seq: int) -> str:

@@ -3,14 +3,14 @@ share of members in a unit's population ("hội viên đạt 20% dân số").
 """
 from datetime import date, datetime
 
-from openpyxl import load_workbook
 from sqlalchemy import func, or_, select
 
 from ledger.accounts.donors import name_key
 from ledger.accounts.member_models import Member
-from ledger.core import audit
+from ledger.core import audit, spreadsheets
 from ledger.core.errors import InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter, subtree_ids
@@ -25,7 +25,7 @@ HEADER_SEARCH_ROWS = 10
 
 
 def get_member(member_id) -> Member:
-    member = db.session.get(Member, int(member_id)) if str(member_id).isdigit() else None
+    member = get_by_id(Member, member_id)
     if member is None:
         raise NotFound(_("Không có hội viên mã %(id)s.", id=member_id))
     return member
@@ -175,11 +175,8 @@ def import_roster(unit: Unit, stream, *, by=None) -> dict:
 
 
 def read_roster(stream) -> list[dict]:
-    try:
-        sheet = load_workbook(stream, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ValidationFailed(field="file", message=_("Không đọc được tệp Excel (.xlsx).")) from exc
-    rows = list(sheet.iter_rows(values_only=True))
+    # A roster's title is often merged across the columns: merged cells are read around, not refused.
+    rows = spreadsheets.xlsx_rows(stream.read(spreadsheets.MAX_FILE_BYTES + 1), allow_merged=True)
     header_index, columns = find_header(rows)
     members, errors = [], {}
     for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
@@ -223,7 +220,7 @@ def _year(value):
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip().removesuffix(".0")
-    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+    if not (text.isascii() and text.isdigit()) or not 1900 <= int(text) <= 2100:
         raise ValidationFailed(_("Năm sinh \"%(value)s\" không hợp lệ.", value=value))
     return int(text)
 

@@ -16,12 +16,14 @@ from ledger.core.errors import InvalidState
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import move_unit
+from ledger.units.services import claim_active, move_unit
 
 FUND_BALANCE = "421"
 
 
 def merge_unit(unit: Unit, into: Unit, on: date, *, by) -> Unit:
+    # Both rows locked and re-read first: of two merges of one unit the second gets 409 invalid_state.
+    claim_active(unit, into)
     check_mergeable(unit, into, on)
     others = units_holding_towards(unit, into)
     lock_units(sorted({unit.id, into.id, *others}))
@@ -50,10 +52,6 @@ def post(drafts: list[EntryDraft], memo: str, by) -> int | None:
 
 
 def check_mergeable(unit: Unit, into: Unit, on: date) -> None:
-    if unit.status != "active":
-        raise InvalidState(_("Đơn vị %(unit)s đã sáp nhập rồi.", unit=unit.name))
-    if into.status != "active":
-        raise InvalidState(_("Không thể sáp nhập vào %(into)s: đơn vị này đã sáp nhập.", into=into.name))
     if unit.parent_id is None or into.is_within(unit):
         raise InvalidState(_("Không thể sáp nhập %(unit)s vào chính nó, đơn vị con của nó, hoặc sáp nhập cấp gốc.",
                              unit=unit.name))

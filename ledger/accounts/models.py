@@ -1,7 +1,8 @@
 """The books: chart, funds, transactions → entries (one per unit's books) → lines, kept balances.
 
 Amounts are whole đồng in BIGINT columns guarded by check constraints; balances kept per
-(unit, account, fund, counterparty unit) and per month are written only by the posting service.
+(unit, account, fund, counterparty unit) and per month are written only by the posting service and
+stay integers at or below BALANCE_CEILING (on SQLite a sum past 2^63 would silently become a REAL).
 """
 from datetime import date, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ledger.accounts.ledger import BALANCE_CEILING, MAX_AMOUNT
 from ledger.core.db import Base, utcnow
 from ledger.units.models import Unit
 
@@ -16,7 +18,13 @@ ACCOUNT_TYPES = ("asset", "liability", "net_assets", "revenue", "expense")
 FUND_KINDS = ("unrestricted", "restricted", "endowment")
 REGIMES = ("association", "charity_fund")
 VOUCHER_TYPES = ("BT", "PT", "PC")
-MAX_AMOUNT = 10**15
+
+
+def kept_columns_checks(debit: str, credit: str) -> tuple[CheckConstraint, CheckConstraint]:
+    """Under the ceiling on both engines; on SQLite also of INTEGER storage class (never a REAL)."""
+    return (CheckConstraint(f"{debit} <= {BALANCE_CEILING} AND {credit} <= {BALANCE_CEILING}", name="under_ceiling"),
+            CheckConstraint(f"typeof({debit}) = 'integer' AND typeof({credit}) = 'integer'",
+                            name="integers").ddl_if(dialect="sqlite"))
 
 
 class Account(Base):
@@ -146,6 +154,7 @@ class Balance(Base):
         # Invariant 5 in the database itself: a no_negative balance cannot be stored below zero.
         CheckConstraint("NOT is_no_negative OR debit_total >= credit_total", name="no_negative"),
         CheckConstraint("debit_total >= 0 AND credit_total >= 0", name="totals_positive"),
+        *kept_columns_checks("debit_total", "credit_total"),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
@@ -160,7 +169,8 @@ class Balance(Base):
 class MonthlyBalance(Base):
     """Movements per month: statements and past-dated trial balances read these, not lines."""
     __tablename__ = "monthly_balances"
-    __table_args__ = (CheckConstraint("debit >= 0 AND credit >= 0", name="movements_positive"),)
+    __table_args__ = (CheckConstraint("debit >= 0 AND credit >= 0", name="movements_positive"),
+                      *kept_columns_checks("debit", "credit"))
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)

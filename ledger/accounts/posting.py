@@ -1,9 +1,10 @@
 """The posting service: the only code that writes to the books.
 
-A batch of transactions is checked in memory (balance per fund, no overdraft entry by entry),
-then written with a few set-based statements: numbers from locked counters, one hash chain per
-unit, kept balances upserted in sorted order. Each unit's chain-head row is locked (sorted) first,
-so everything per unit is serialised and no read-modify-write can race.
+A batch of transactions is checked in memory (balance per fund, no overdraft entry by entry, no
+kept balance past ledger.BALANCE_CEILING), then written with a few set-based statements: numbers
+from locked counters, one hash chain per unit, kept balances upserted in sorted order. Each unit's
+chain-head row is locked (sorted) first, so everything per unit is serialised and no
+read-modify-write can race.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Fund, Li
                                     Transaction, VoucherCounter)
 from ledger.core import money
 from ledger.core.audit import AuditEvent
-from ledger.core.dates import month_start
+from ledger.core.dates import month_start, vn_today
 from ledger.core.db import is_postgres, utcnow
 from ledger.core.errors import (EndowmentPrincipal, InsufficientFunds, InvalidState, PeriodClosed,
                                 Unbalanced, UnbalancedFund, ValidationFailed)
@@ -40,6 +41,7 @@ class EntryDraft:
     memo: str = ""
     voucher_type: str = "BT"
     reverses: Entry | None = None
+    anchor: tuple[str, int, str] | None = None  # (unit, index, hash) of another chain: see post_anchor
 
 
 @dataclass
@@ -76,13 +78,15 @@ def post_batch(drafts: list[TransactionDraft], *, by=None) -> list[int]:
     check_open_periods(entries, unit_ids)
     keyed = [line_keys(entry, resolved) for entry in entries]
     check_no_negative(entries, keyed, unit_ids, resolved)
+    moves = movements(entries, keyed)
+    check_ceiling(moves, unit_ids, resolved)
     numbers = assign_numbers(entries)
     transaction_ids = insert_transactions(drafts, by)
     entry_ids = bulk.new_ids(Entry.__table__, len(entries))
     bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, chain_entries(
         entries, numbers, heads, by, entry_ids, [transaction_ids[i] for i in entry_transaction_indexes(drafts)]))
     insert_lines(entries, keyed, entry_ids)
-    add_to_balances(entries, keyed)
+    add_to_balances(moves)
     save_heads(heads)
     record_posted(drafts, transaction_ids, by)
     db.session.flush()
@@ -121,7 +125,9 @@ def resolve_codes(entries: list[EntryDraft]) -> _Resolved:
 
 
 def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
-    """The pure rules of one entry: amounts, balance per fund, who may use the fund, endowments."""
+    """The pure rules of one entry: open books, date, amounts, balance per fund, who may use the fund, endowments."""
+    check_unit_active(entry.unit)  # first: a merged unit's funds have moved on, so the fund check would mislead
+    check_date_ahead(entry.dated_on)
     if len(entry.lines) < 2:
         raise ValidationFailed(field="lines", message=_("Một bút toán cần ít nhất hai dòng (Nợ và Có)."))
     bad = ledger.bad_amount_lines(entry.lines)
@@ -129,13 +135,15 @@ def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
         raise ValidationFailed(field="lines", message=_(
             "Dòng %(rows)s: mỗi dòng ghi đúng một bên Nợ hoặc Có, số nguyên đồng dương tối đa 10^15.",
             rows=", ".join(str(i + 1) for i in bad)))
+    if ledger.entry_total(entry.lines) > ledger.MAX_AMOUNT:
+        raise ValidationFailed(field="lines", message=_(
+            "Tổng một bút toán không được vượt quá %(max)s đồng (bút toán này: %(total)s đồng).",
+            max=money.format_number(ledger.MAX_AMOUNT), total=money.format_number(ledger.entry_total(entry.lines))))
     problem = ledger.balance_problem(entry.lines)
     if problem and problem[0] == "unbalanced":
         raise Unbalanced(_("Bút toán không cân: tổng Nợ lệch tổng Có %(diff)s.", diff=money.format_vnd(abs(problem[1]))))
     if problem:
         raise UnbalancedFund(funds=", ".join(f"{fund} ({money.format_vnd(abs(v))})" for fund, v in problem[1].items()))
-    if entry.unit.status != "active":
-        raise InvalidState(_("Đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=entry.unit.code))
     for line in entry.lines:
         fund, account = resolved.funds[line.fund], resolved.accounts[line.account]
         if (entry.unit, line.fund) not in resolved.usable:
@@ -159,13 +167,35 @@ def lock_units(unit_ids: list[int]) -> dict[int, ChainHead]:
 
 
 def check_open_periods(entries: list[EntryDraft], unit_ids: list[int]) -> None:
-    """Read closing dates after the lock so a concurrent close cannot slip between (Invariant 4)."""
-    closed = dict(db.session.execute(select(Unit.id, Unit.closed_through).where(Unit.id.in_(unit_ids))).all())
+    """Re-read the units after the lock so a concurrent close or merge cannot slip between (Invariant 4)."""
+    db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).execution_options(populate_existing=True)).all()
     for entry in entries:
-        through = closed.get(entry.unit.id)
-        if through is not None and entry.dated_on <= through:
-            raise PeriodClosed(unit=entry.unit.name, through=through.strftime("%d/%m/%Y"),
-                               date=entry.dated_on.strftime("%d/%m/%Y"))
+        check_books_open(entry.unit, entry.dated_on)
+
+
+def check_books_open(unit: Unit, on: date) -> None:
+    """What every path that writes to a unit's books refuses: a merged unit, a closed period, a far date."""
+    check_unit_active(unit)
+    if unit.closed_through is not None and on <= unit.closed_through:
+        raise PeriodClosed(unit=unit.name, through=unit.closed_through.strftime("%d/%m/%Y"),
+                           date=on.strftime("%d/%m/%Y"))
+    check_date_ahead(on)
+
+
+def check_unit_active(unit: Unit) -> None:
+    """A merged unit's books are closed for good: say where it went."""
+    if unit.status != "active":
+        raise PeriodClosed(_("%(unit)s đã sáp nhập vào %(into)s (%(code)s) từ ngày %(on)s; sổ của đơn vị này đã đóng.",
+                             unit=unit.name, into=unit.merged_into.name, code=unit.merged_into.code,
+                             on=unit.merged_on.strftime("%d/%m/%Y")))
+
+
+def check_date_ahead(on: date) -> None:
+    latest = ledger.latest_date(vn_today())
+    if on > latest:
+        raise ValidationFailed(field="date", message=_(
+            "Ngày %(date)s quá xa: chỉ ghi sổ được đến ngày %(latest)s (một năm sau hôm nay).",
+            date=on.strftime("%d/%m/%Y"), latest=latest.strftime("%d/%m/%Y")))
 
 
 def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
@@ -237,7 +267,7 @@ def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids) -> li
         number = ledger.voucher_number(entry.voucher_type, year, seq)
         content = ledger.entry_content(
             unit=entry.unit.code, number=number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
-            reverses=entry.reverses.number if entry.reverses else None,
+            reverses=entry.reverses.number if entry.reverses else None, anchor=entry.anchor,
             lines=[(line.account, line.fund, line.debit, line.credit, line.counterparty_unit, line.counterparty)
                    for line in entry.lines])
         digest = ledger.chain_hash(head["head"], content)
@@ -256,9 +286,14 @@ def insert_lines(entries, keyed, entry_ids) -> None:
         for entry, keys, entry_id in zip(entries, keyed, entry_ids) for line, key in zip(entry.lines, keys)])
 
 
-def add_to_balances(entries, keyed) -> None:
-    """Upsert the batch's movements into kept balances, per key and per month, in sorted order."""
-    guarded = set(db.session.scalars(select(Account.id).where(Account.no_negative.is_(True))))
+@dataclass
+class Movements:
+    """What the batch adds to kept balances: [debit, credit] per key, and per key and month."""
+    totals: dict[tuple, list[int]]
+    monthly: dict[tuple, list[int]]
+
+
+def movements(entries, keyed) -> Movements:
     monthly: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for entry, keys in zip(entries, keyed):
         month = month_start(entry.dated_on)
@@ -271,6 +306,48 @@ def add_to_balances(entries, keyed) -> None:
         bucket = totals[key[:4]]
         bucket[0] += debit
         bucket[1] += credit
+    return Movements(dict(totals), dict(monthly))
+
+
+def check_ceiling(moves: Movements, unit_ids, resolved) -> None:
+    """Refuse, before anything is written, a batch that would take a kept balance past the ceiling.
+
+    The units are locked, so their kept balances hold still. One query reads their largest total (a month's
+    movement never exceeds its key's total); only when that plus the batch's largest movement could cross
+    the ceiling are the touched rows, totals and months, compared one by one.
+    """
+    largest_move = max(max(pair) for pair in moves.totals.values())
+    largest_stored = max(value or 0 for value in db.session.execute(
+        select(func.max(Balance.debit_total), func.max(Balance.credit_total))
+        .where(Balance.unit_id.in_(unit_ids))).one())
+    if largest_stored + largest_move <= ledger.BALANCE_CEILING:
+        return
+    stored = stored_pairs(Balance.__table__, ("debit_total", "credit_total"), moves.totals, unit_ids)
+    stored_monthly = stored_pairs(MonthlyBalance.__table__, ("debit", "credit"), moves.monthly, unit_ids)
+    crossing = ledger.past_ceiling(stored, moves.totals) or ledger.past_ceiling(stored_monthly, moves.monthly)
+    if crossing:
+        unit_id, account_id, fund_id = crossing[0][:3]
+        account = next(a for a in resolved.accounts.values() if a.id == account_id)
+        fund = next(f for f in resolved.funds.values() if f.id == fund_id)
+        raise ValidationFailed(field="lines", message=_(
+            "Số dư lưu sẵn của %(unit)s, tài khoản %(account)s, quỹ %(fund)s sẽ vượt mức trần %(ceiling)s đồng; "
+            "không có gì được ghi.", unit=db.session.get(Unit, unit_id).name, account=f"{account.code} {account.name}",
+            fund=fund.code, ceiling=money.format_number(ledger.BALANCE_CEILING)))
+
+
+def stored_pairs(table, sides: tuple[str, str], moved: dict[tuple, list[int]], unit_ids) -> dict[tuple, tuple]:
+    """The stored (debit, credit) of the kept-balance rows the batch moves, by primary key (the rare, exact path)."""
+    keys = list(table.primary_key.columns)
+    rows = db.session.execute(select(*keys, *(table.c[side] for side in sides)).where(
+        table.c.unit_id.in_(unit_ids), table.c.account_id.in_({key[1] for key in moved}),
+        table.c.fund_id.in_({key[2] for key in moved}))).all()
+    return {tuple(row[:-2]): tuple(row[-2:]) for row in rows if tuple(row[:-2]) in moved}
+
+
+def add_to_balances(moves: Movements) -> None:
+    """Upsert the batch's movements into kept balances, per key and per month, in sorted order."""
+    guarded = set(db.session.scalars(select(Account.id).where(Account.no_negative.is_(True))))
+    totals, monthly = moves.totals, moves.monthly
     # A guarded row that only shrinks must already exist: UPDATE it, so the database's no-negative
     # check judges the new total (an upsert would first test the bare VALUES row and refuse it).
     rows = sorted(totals.items())
@@ -286,6 +363,24 @@ def add_to_balances(entries, keyed) -> None:
 def save_heads(heads: dict[int, dict]) -> None:
     bulk.set_rows(ChainHead.__table__, ("unit_id",), ("length", "head"),
                   [(unit_id, head["length"], head["head"]) for unit_id, head in sorted(heads.items())])
+
+
+def post_anchor(unit: Unit, anchor: tuple[str, int, str], *, memo: str, by=None) -> int:
+    """Record another unit's chain head (code, index, hash) as an entry of `unit`'s chain, without lines:
+    the anchor is part of the entry's hashed content, so rewriting that unit's history up to the anchor
+    means rewriting this chain too. It moves no money, so a closed period does not refuse it.
+    Returns the entry's id.
+    """
+    draft = TransactionDraft([EntryDraft(unit, vn_today(), [], memo=memo, anchor=anchor)], kind="anchor", memo=memo)
+    heads = lock_units([unit.id])
+    numbers = assign_numbers(draft.entries)
+    transaction_ids = insert_transactions([draft], by)
+    entry_ids = bulk.new_ids(Entry.__table__, 1)
+    bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS,
+                     chain_entries(draft.entries, numbers, heads, by, entry_ids, transaction_ids))
+    save_heads(heads)
+    record_posted([draft], transaction_ids, by)
+    return entry_ids[0]
 
 
 def dialect_insert(model):

@@ -11,12 +11,13 @@ from ledger.accounts import donors
 from ledger.accounts.campaign_models import Campaign, Pledge
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Fund
-from ledger.accounts.posting import EntryDraft, TransactionDraft, post_transaction
+from ledger.accounts.posting import EntryDraft, TransactionDraft, check_unit_active, post_transaction
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury_models import Receipt, ReceiptContributor
 from ledger.core import audit
 from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
 from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.units.models import Unit
@@ -71,6 +72,7 @@ def booking_fund(fund: Fund, category: str) -> Fund:
 
 
 def check_fund_usable(unit: Unit, fund: Fund) -> None:
+    check_unit_active(unit)  # a merged unit's funds have moved on: say where the unit went instead
     if not unit.is_within(fund.owner_unit):
         raise ValidationFailed(field="fund", message=_(
             "Quỹ %(fund)s thuộc %(owner)s, không dùng được ở %(unit)s.",
@@ -124,7 +126,7 @@ def campaign_and_pledge(unit: Unit, fund: Fund, data: dict):
 
 
 def get_pledge(pledge_id) -> Pledge:
-    pledge = db.session.get(Pledge, int(pledge_id)) if str(pledge_id).isdigit() else None
+    pledge = get_by_id(Pledge, pledge_id)
     if pledge is None:
         raise ValidationFailed(field="pledge", message=_("Không có cam kết mã %(id)s.", id=pledge_id))
     return pledge
@@ -179,7 +181,7 @@ def describe(receipt: Receipt) -> dict:
 
 
 def get_receipt(receipt_id) -> Receipt:
-    receipt = db.session.get(Receipt, int(receipt_id)) if str(receipt_id).isdigit() else None
+    receipt = get_by_id(Receipt, receipt_id)
     if receipt is None:
         raise NotFound(_("Không có phiếu thu %(id)s.", id=receipt_id))
     return receipt

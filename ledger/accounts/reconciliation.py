@@ -19,11 +19,14 @@ from ledger.accounts.treasury_models import Receipt
 from ledger.core import audit
 from ledger.core.db import utcnow
 from ledger.core.errors import InvalidState, NotFound, ValidationFailed
-from ledger.core.i18n import _
+from ledger.core.i18n import _, _l
+from ledger.core.inputs import get_by_id
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit
 
 WINDOW_DAYS = 3
+LINE_STATES = {"unmatched": _l("chưa khớp"), "suggested": _l("có gợi ý chờ xác nhận"), "matched": _l("đã khớp")}
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ def match_account(account: BankAccount) -> MatchSummary:
     lines = db.session.scalars(
         select(BankStatementLine).where(BankStatementLine.bank_account_id == account.id,
                                         BankStatementLine.status == "unmatched", BankStatementLine.credit > 0)
-        .order_by(BankStatementLine.dated_on, BankStatementLine.id)).all()
+        .order_by(BankStatementLine.dated_on, BankStatementLine.id)
+        # Locked as they are read: a matcher running at the same time waits, then skips lines matched meanwhile.
+        .with_for_update(key_share=True)).all()
     summary = MatchSummary()
     if not lines:
         return summary
@@ -124,15 +129,15 @@ def best_receipt(line, candidates: list[Receipt], codes, taken) -> tuple[Receipt
 
 
 def get_line(line_id) -> BankStatementLine:
-    line = db.session.get(BankStatementLine, int(line_id)) if str(line_id).isdigit() else None
+    line = get_by_id(BankStatementLine, line_id)
     if line is None:
         raise NotFound(_("Không có dòng sao kê %(id)s.", id=line_id))
     return line
 
 
 def confirm_match(line: BankStatementLine, *, by=None) -> BankMatch:
-    if line.status != "suggested" or line.match is None:
-        raise InvalidState(_("Dòng sao kê này không có gợi ý nào đang chờ xác nhận."))
+    """A suggestion is confirmed once: confirmed, rejected or matched meanwhile → 409 invalid_state."""
+    claim(line, {"suggested"}, label=LINE_STATES.get)
     match = line.match
     match.status, match.confirmed_at, match.confirmed_by_id = "confirmed", utcnow(), getattr(by, "id", None)
     line.status = "matched"
@@ -143,8 +148,7 @@ def confirm_match(line: BankStatementLine, *, by=None) -> BankMatch:
 
 def reject_match(line: BankStatementLine, *, by=None) -> BankStatementLine:
     """Drop a suggestion (or undo a match made by mistake); the line is open again."""
-    if line.match is None:
-        raise InvalidState(_("Dòng sao kê này chưa khớp với phiếu thu nào."))
+    claim(line, {"suggested", "matched"}, label=LINE_STATES.get)
     receipt_id = line.match.receipt_id
     db.session.delete(line.match)
     line.status = "unmatched"
@@ -161,16 +165,17 @@ def match_manually(line: BankStatementLine, receipt: Receipt, *, by=None) -> Ban
         raise ValidationFailed(field="receipt_id", message=_(
             "Phiếu thu %(number)s không khớp: cần phiếu thu chuyển khoản của đơn vị, đúng số tiền %(amount)s.",
             number=receipt.number, amount=f"{line.credit:,}".replace(",", ".")))
-    if db.session.scalar(select(BankMatch.id).where(BankMatch.receipt_id == receipt.id)):
-        raise InvalidState(_("Phiếu thu %(number)s đã khớp với dòng sao kê khác.", number=receipt.number))
+    # Two lines matched by hand to one receipt at once: the second finds it taken.
+    claim(receipt, lambda found: not db.session.scalar(select(BankMatch.id).where(BankMatch.receipt_id == found.id)),
+          label=lambda _state: _("phiếu thu %(number)s đã khớp với dòng sao kê khác", number=receipt.number))
     return confirmed(line, receipt, "manual", by=by)
 
 
 def check_open_credit(line: BankStatementLine) -> None:
+    """A credit line still open: a suggestion or match on it (perhaps made a moment ago) → 409 invalid_state."""
     if line.credit <= 0:
         raise InvalidState(_("Chỉ dòng ghi có (tiền vào) mới khớp với phiếu thu."))
-    if line.match is not None:
-        raise InvalidState(_("Dòng sao kê này đã có phiếu thu khớp hoặc gợi ý; hãy bỏ gợi ý trước."))
+    claim(line, {"unmatched"}, label=LINE_STATES.get)
 
 
 def confirmed(line: BankStatementLine, receipt: Receipt, method: str, *, by=None) -> BankMatch:

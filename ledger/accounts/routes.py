@@ -1,10 +1,7 @@
 """Pages of the books: chart, the books panel of a unit, journal, entry and reversal, the general-entry
 form, trial balance (with CSV), and closing the books. Thin: parse, check permission, call the service.
 """
-import csv
-import io
-
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ledger.accounts import balances, queries, services
@@ -12,7 +9,7 @@ from ledger.accounts.forms import (DEFAULT_ROWS, MAX_ROWS, MORE_ROWS, EntryForm,
                                    parse_date)
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required
-from ledger.core import permissions
+from ledger.core import export, permissions
 from ledger.core.dates import vn_today
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
@@ -153,20 +150,15 @@ def trial_balance(code):
 def trial_balance_csv(code):
     unit, report = trial_balance_of(code)
     names = queries.account_and_fund_names()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Tài khoản"), _("Tên tài khoản"), _("Quỹ"), _("Tổng phát sinh Nợ"), _("Tổng phát sinh Có"),
-                     _("Số dư (Nợ − Có)")])
-    for row in report["rows"]:
-        writer.writerow([row["account"], names["accounts"].get(row["account"], ""), row["fund"],
-                         row["debit_total"], row["credit_total"], row["balance"]])
-    writer.writerow([_("Tổng cộng"), "", "", report["totals"]["debit"], report["totals"]["credit"],
-                     report["totals"]["debit"] - report["totals"]["credit"]])
+    headers = [_("Tài khoản"), _("Tên tài khoản"), _("Quỹ"), _("Tổng phát sinh Nợ"), _("Tổng phát sinh Có"),
+               _("Số dư (Nợ − Có)")]
+    rows = [[row["account"], names["accounts"].get(row["account"], ""), row["fund"],
+             row["debit_total"], row["credit_total"], row["balance"]] for row in report["rows"]]
+    totals = report["totals"]
+    rows.append([_("Tổng cộng"), "", "", totals["debit"], totals["credit"], totals["debit"] - totals["credit"]])
     suffix = "-hop-nhat" if report["consolidated"] else ""
-    filename = f"bang-can-doi-{unit.code}-{report['as_of'].isoformat()}{suffix}.csv"
-    # The BOM makes Excel read the file as UTF-8 (Vietnamese names intact).
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    # export writes UTF-8 with a BOM (Excel reads Vietnamese) and neutralises formula-like names.
+    return export.csv_response(rows, headers, f"bang-can-doi-{unit.code}-{report['as_of'].isoformat()}{suffix}.csv")
 
 
 @accounts_pages.route("/units/<code>/close", methods=["GET", "POST"])

@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ledger.accounts.models import ACCOUNT_TYPES, FUND_KINDS, REGIMES
 from ledger.core.i18n import _
-from ledger.core.schemas import Money, PageQuery, Schema, list_schema
+from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema
 
 
 class AccountOut(Schema):
@@ -23,7 +23,7 @@ class AccountIn(Schema):
 
 class FundIn(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"))
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = PublicName(200, required=True)
     owner_unit = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(FUND_KINDS))
     purpose = fields.String(load_default="")

@@ -4,14 +4,17 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from ledger.accounts import ledger
-from ledger.accounts.models import Account, ChainHead, Entry, Fund
+from ledger.accounts.models import Account, ChainHead, Entry, Fund, Transaction
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
 from ledger.core import audit
 from ledger.core.dates import vn_today
 from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import get_unit
@@ -116,33 +119,38 @@ def record_entry(unit: Unit, data: dict, *, by=None) -> Entry:
 
 
 def get_entry(entry_id) -> Entry:
-    entry = db.session.get(Entry, entry_id) if str(entry_id).isdigit() else None
+    entry = get_by_id(Entry, entry_id)
     if entry is None:
         raise NotFound(_("Không có bút toán %(id)s.", id=entry_id))
     return entry
 
 
 def reverse_entry(entry: Entry, *, on: date, reason: str, by=None) -> Entry:
-    """Mirror every entry of the transaction (both books of an inter-unit posting) and link each back."""
-    siblings = entry.transaction.entries
-    # Lock the books first, then look: a reversal of the same entry running at the same time has
-    # committed by then, and this one is refused instead of failing on the unique reverses_id.
-    lock_units(sorted({sibling.unit_id for sibling in siblings}))
-    reversed_ids = set(db.session.scalars(select(Entry.reverses_id).where(
-        Entry.reverses_id.in_([sibling.id for sibling in siblings]))))
-    for sibling in siblings:
-        if sibling.reverses_id is not None:
-            raise InvalidState(_("Không thể đảo một bút toán đảo."))
-        if sibling.id in reversed_ids:
-            raise InvalidState(_("Bút toán %(number)s đã được đảo.", number=sibling.number))
+    """Mirror every entry of the transaction (both books of an inter-unit posting) and link each back.
+
+    The transaction is claimed first: of two reversals of it (of the same entry or of its twin in
+    another unit's books) the second waits, finds it reversed and gets 409 invalid_state.
+    """
+    if entry.reverses_id is not None:
+        raise InvalidState(_("Không thể đảo một bút toán đảo."))
     if not reason or not reason.strip():
         raise ValidationFailed(field="reason", message=_("Cần ghi lý do đảo bút toán."))
+    claim(entry.transaction, lambda tx: not reversed_numbers(tx),
+          label=lambda _state: _("bút toán %(number)s đã được đảo", number=entry.number))
+    siblings = entry.transaction.entries
     drafts = [EntryDraft(unit=s.unit, dated_on=on, reverses=s, memo=_("Đảo %(number)s: %(reason)s",
                                                                      number=s.number, reason=reason.strip()),
                          lines=[mirrored(line) for line in s.lines]) for s in siblings]
     tx = post_transaction(TransactionDraft(drafts, kind="reversal", memo=reason.strip()), by=by)
     audit.record("entry.reverse", "entry", entry.id, by=by, after={"reason": reason.strip(), "transaction": tx.id})
     return next(e for e in tx.entries if e.reverses_id == entry.id)
+
+
+def reversed_numbers(tx: Transaction) -> list[str]:
+    """Numbers of the transaction's entries that a reversal already mirrors (read afresh, not cached)."""
+    reversal = aliased(Entry)
+    return list(db.session.scalars(select(Entry.number).join(reversal, reversal.reverses_id == Entry.id)
+                                   .where(Entry.transaction_id == tx.id)))
 
 
 def mirrored(line) -> ledger.LineDraft:
@@ -152,12 +160,18 @@ def mirrored(line) -> ledger.LineDraft:
 
 
 def close_books(unit: Unit, through: date, *, by=None) -> Unit:
-    """Khóa sổ: no entry dated on or before `through` can be posted; the date only moves forward."""
-    lock_units([unit.id])  # serialise with postings to this unit
-    current = db.session.scalar(select(Unit.closed_through).where(Unit.id == unit.id))
+    """Khóa sổ: no entry dated on or before `through` can be posted; the date only moves forward.
+
+    Closing again through the date the books are already closed through is a repeat (two closers
+    at once, a double click): 409 invalid_state, nothing changes. An earlier date is 422.
+    """
     if through > vn_today():
         raise InvalidState(_("Không thể khóa sổ đến một ngày trong tương lai (%(date)s).",
                              date=through.strftime("%d/%m/%Y")), field="through")
+    claim(unit, lambda found: found.closed_through != through, field="closed_through",
+          label=lambda current: _("sổ đã khóa đến hết ngày %(date)s", date=current.strftime("%d/%m/%Y")))
+    lock_units([unit.id])  # serialise with postings to this unit: they read the closing date under this lock
+    current = unit.closed_through
     if current is not None and through < current:
         raise InvalidState(_("Sổ đã khóa đến %(current)s; ngày khóa sổ không được lùi lại.",
                              current=current.strftime("%d/%m/%Y")), field="through")

@@ -1,26 +1,16 @@
-"""Reading the tables people bring from Excel or their bank: the first sheet of an XLSX or a CSV,
+"""Reading the tables people bring from Excel or their bank (rows from ledger.core.spreadsheets):
 the header row found by column name, cells read as dates and đồng with Vietnamese row messages.
 """
-import csv
-import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from xml.etree.ElementTree import iterparse
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.money import MAX_AMOUNT
 from ledger.core.text import fold as text_fold
 
-MAX_ROWS = 200_000
 HEADER_SEARCH_ROWS = 30
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 class RowError(ValueError):
@@ -41,79 +31,6 @@ class Table:
 def fold(text) -> str:
     """Header and memo keys: folded text without punctuation: "Số tiền ghi CÓ:" → "so tien ghi co"."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text_fold(str(text or ""))).split())
-
-
-def read_rows(data: bytes, filename: str = "") -> list[tuple]:
-    """All rows of the first sheet (XLSX) or of the CSV, as tuples of cell values."""
-    if not data:
-        raise ValidationFailed(field="file", message=_("Tệp trống."))
-    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
-        return xlsx_rows(data)
-    if filename.lower().endswith(".xls"):
-        raise ValidationFailed(field="file", message=_(
-            "Tệp .xls (Excel 97-2003) chưa được hỗ trợ; xin lưu lại dưới dạng .xlsx hoặc .csv."))
-    return csv_rows(data)
-
-
-def xlsx_rows(data: bytes) -> list[tuple]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationFailed(field="file", message=_(
-            "Không đọc được tệp Excel (.xlsx); tệp hỏng hoặc sai định dạng.")) from None
-    try:
-        sheet = book.worksheets[0]
-        merged = merged_ranges(sheet)
-        if merged:
-            shown = ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")
-            raise ValidationFailed(field="file", message=_(
-                "Trang tính có ô gộp (%(ranges)s). Xin bỏ gộp ô (Merge & Center → Unmerge Cells) để mỗi dòng "
-                "có đủ giá trị, rồi tải lên lại; chưa có gì được ghi.", ranges=shown))
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(tuple(values))
-            if len(rows) > MAX_ROWS:
-                raise too_many_rows()
-        return rows
-    finally:
-        book.close()
-
-
-def merged_ranges(sheet) -> list[str]:
-    """Merged ranges of a read-only sheet, read from its XML (read-only sheets do not expose them)."""
-    found = []
-    with sheet._get_source() as source:  # openpyxl's handle on the sheet's XML inside the archive
-        for _event, element in iterparse(source):
-            if element.tag.endswith("}mergeCell"):
-                found.append(element.get("ref", ""))
-            elif element.tag.endswith("}row"):
-                element.clear()  # keep memory flat on large sheets
-    return found
-
-
-def csv_rows(data: bytes) -> list[tuple]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1258", errors="replace")  # Vietnamese Windows exports
-    text = unicodedata.normalize("NFC", text)
-    rows = []
-    for values in csv.reader(io.StringIO(text), delimiter=delimiter_of(text)):
-        rows.append(tuple(values))
-        if len(rows) > MAX_ROWS:
-            raise too_many_rows()
-    return rows
-
-
-def delimiter_of(text: str) -> str:
-    """Excel writes ";" where the decimal mark is ",", tabs when pasted: the header line tells."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return max((",", ";", "\t"), key=first.count)
-
-
-def too_many_rows() -> ValidationFailed:
-    return ValidationFailed(field="file", message=_("Tệp có hơn %(n)s dòng; xin chia nhỏ rồi nhập từng phần.",
-                                                    n=f"{MAX_ROWS:,}".replace(",", ".")))
 
 
 def locate(rows: list[tuple], aliases: dict[str, list[str]], required: list[str],

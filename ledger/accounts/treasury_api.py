@@ -166,7 +166,6 @@ def list_donors(query, code):
 @treasury_api.get("/donors/<donor_id>")
 @treasury_api.response(200, schemas.DonorDetailOut)
 def get_donor(donor_id):
-    donor = donors.get_donor(donor_id)
-    if donor.unit is not None:
-        permissions.require(g.user, "read", donor.unit)
-    return donor
+    """A donor of a unit the caller may read (any other id is 404, as if it did not exist)."""
+    within = donors.readable_units(g.user)
+    return donors.DonorDetail(donors.get_donor(donor_id, within=within), within=within)

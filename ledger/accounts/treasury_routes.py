@@ -19,6 +19,7 @@ from ledger.core import permissions
 from ledger.core.dates import vn_today
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _, _l
+from ledger.core.inputs import parse_id
 from ledger.core.money import format_vnd
 from ledger.core.pdf import render_pdf
 from ledger.extensions import db
@@ -105,9 +106,9 @@ def chosen_donor(unit, donor: dict, choice: str):
         return donor, []
     if choice == "new":
         return {"id": donors.create_donor(donor, unit=unit, by=g.user).id}, []
-    if choice.isdigit():
-        return {"id": int(choice)}, []
-    return donor, donors.find_matches(donor)
+    if parse_id(choice):
+        return {"id": parse_id(choice)}, []
+    return donor, donors.find_matches(donor, within=donors.attach_scope(g.user))
 
 
 def nearest_first(funds):
@@ -117,7 +118,7 @@ def nearest_first(funds):
 
 def donor_from_query():
     donor_id = request.args.get("donor") or request.form.get("donor_id")
-    return donors.get_donor(donor_id) if donor_id else None
+    return donors.get_donor(donor_id, within=donors.attach_scope(g.user)) if donor_id else None
 
 
 def open_campaigns(unit):
@@ -167,10 +168,9 @@ def donor_list(code):
 @treasury_pages.get("/donors/<donor_id>")
 @login_required
 def donor_page(donor_id):
-    donor = donors.get_donor(donor_id)
-    if donor.unit is not None:
-        permissions.require(g.user, "read", donor.unit)
-    return render_template("treasury/donor.html", donor=donor, history=donors.giving_history(donor))
+    within = donors.readable_units(g.user)
+    donor = donors.get_donor(donor_id, within=within)
+    return render_template("treasury/donor.html", donor=donor, history=donors.giving_history(donor, within=within))
 
 
 # ---- disbursements and their approval -----------------------------------------------------------

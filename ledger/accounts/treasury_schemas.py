@@ -13,7 +13,7 @@ from ledger.accounts.treasury_models import (DISBURSEMENT_CATEGORIES, DISBURSEME
 from ledger.core import money
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
-from ledger.core.schemas import Money, PageQuery, Schema, list_schema
+from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema
 from ledger.core.web import translate_messages
 
 def optional_text(max_length: int):
@@ -23,7 +23,7 @@ def optional_text(max_length: int):
 class DonorRef(Schema):
     """{"id": …} for a known donor, or a new one: {name, kind, phone?, address?, publish}."""
     id = fields.Integer(strict=False, load_default=None, allow_none=True, validate=validate.Range(1, 2**62))
-    name = optional_text(200)
+    name = PublicName(200, min_length=0, load_default=None, allow_none=True)
     kind = fields.String(load_default="individual", validate=validate.OneOf(DONOR_KINDS))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9 +().-]{0,20}$"))
     address = optional_text(300)
@@ -37,7 +37,7 @@ class DonorRef(Schema):
 
 
 class ContributorIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = PublicName(200, required=True)
     amount = Money(required=True)
 
 
@@ -109,7 +109,7 @@ class ReceiptQuery(PageQuery):
 
 
 class PayeeIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = PublicName(200, required=True)
     address = optional_text(300)
     phone = optional_text(20)
     id_number = optional_text(20)
@@ -214,8 +214,9 @@ class DonorQuery(PageQuery):
 
 
 class DonorDetailOut(DonorOut):
-    total_given = fields.Function(lambda d: donors.giving_totals(d)[0])
-    receipts_count = fields.Function(lambda d: donors.giving_totals(d)[1])
+    """Dumps donors.DonorDetail: the totals count only gifts in units the caller may read."""
+    total_given = fields.Integer()
+    receipts_count = fields.Integer()
 
 
 ReceiptList = list_schema(ReceiptOut, "ReceiptList")

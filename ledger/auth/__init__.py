@@ -1,30 +1,44 @@
-"""Who is calling: bearer tokens on the API, a login session on pages."""
+"""Who is calling: bearer tokens on the API, a login session on pages (both rows of api_tokens)."""
 from flask import Flask, current_app, g, request, session
 
 from ledger.core.errors import Unauthorized
 
-OPEN_API_PATHS = ("/api/v1/auth/tokens", "/api/openapi.json", "/api/docs")
+OPEN_API_PATHS = ("/api/openapi.json", "/api/docs")
 
 
 def load_user() -> None:
     from ledger.auth import services
-    from ledger.auth.models import User
-    from ledger.extensions import csrf, db
+    from ledger.extensions import csrf
 
-    g.user = None
+    g.user = g.token = None
     if request.path.startswith("/api/"):
-        if request.path.startswith(OPEN_API_PATHS) or not request.path.startswith("/api/v1/"):
+        if is_open_api_path() or not request.path.startswith("/api/v1/"):
             return
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        g.user = services.user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        signed_in(services.token_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None)
         if g.user is None:
             raise Unauthorized()
         return
-    if session.get("user_id"):
-        user = db.session.get(User, session["user_id"])
-        g.user = user if user is not None and user.is_active else None
+    if session.get("sid"):
+        signed_in(services.token_for(session["sid"], kind="web"))
     if current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
+
+
+def is_open_api_path() -> bool:
+    """Asking for a token needs none; listing and revoking tokens does."""
+    return (request.path, request.method) == ("/api/v1/auth/tokens", "POST") or request.path.startswith(OPEN_API_PATHS)
+
+
+def signed_in(row) -> None:
+    from ledger.auth import services
+    from ledger.extensions import db
+
+    if row is None:
+        return
+    g.user, g.token = row.user, row
+    if services.touch(row):
+        db.session.commit()  # its own small write, before the request's work begins
 
 
 def init_app(app: Flask) -> None:
@@ -37,3 +51,4 @@ def init_app(app: Flask) -> None:
     app.before_request(load_user)
     api.register_blueprint(auth_api)
     app.register_blueprint(auth_pages)
+

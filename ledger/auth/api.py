@@ -1,9 +1,13 @@
 """Tokens, users and role grants (API.md: Auth, Units and users)."""
+from datetime import timedelta
+
 from flask import current_app, g
 from flask_smorest import Blueprint
 
 from ledger.auth import schemas, services
 from ledger.core import permissions
+from ledger.core.schemas import page
+from ledger.core.security import limit_failed_logins
 from ledger.extensions import db
 from ledger.units.services import get_unit
 
@@ -11,13 +15,28 @@ auth_api = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Đ
 
 
 @auth_api.post("/auth/tokens")
+@limit_failed_logins
 @auth_api.arguments(schemas.TokenIn)
 @auth_api.response(201, schemas.TokenOut)
 def create_token(data):
     user = services.authenticate(data["username"], data["password"])
-    token = services.issue_token(user, days=current_app.config["LEDGER_TOKEN_DAYS"])
+    row, token = services.open_token(user, lifetime=timedelta(days=current_app.config["LEDGER_TOKEN_DAYS"]))
     db.session.commit()
-    return {"token": token}
+    return {"token": token, "id": row.id, "expires_at": row.expires_at}
+
+
+@auth_api.get("/auth/tokens")
+@auth_api.response(200, schemas.TokenList)
+def list_tokens():
+    items = services.live_tokens(g.user, kind="api")
+    return page(items, len(items))
+
+
+@auth_api.delete("/auth/tokens/<int:token_id>")
+@auth_api.response(204)
+def revoke_token(token_id):
+    services.revoke_token(g.user, token_id, by=g.user)
+    db.session.commit()
 
 
 @auth_api.post("/users")

@@ -32,21 +32,27 @@ class RoleGrant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # NULL: every unit, including roots created later (the first admin of `ledger init`).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="grants")
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class ApiToken(Base):
+    """A bearer token of the API (kind "api") or the server side of a signed-in browser (kind "web")."""
     __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('api','web')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # sha256 of the token: a leaked table does not leak usable tokens.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -1,14 +1,17 @@
-"""Login and logout pages, and the guard that sends anonymous visitors of a page to the login form."""
+"""Login and logout pages, the signed-in sessions, and the guard that sends anonymous visitors to the login form."""
 import functools
+from datetime import timedelta
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from ledger.auth import services
-from ledger.core.errors import Unauthorized
+from ledger.core.errors import LedgerError, Unauthorized
 from ledger.core.i18n import _
+from ledger.core.security import limit_failed_logins
 from ledger.core.web import error_page
+from ledger.extensions import db
 
 auth_pages = Blueprint("auth", __name__, template_folder="templates")
 
@@ -30,6 +33,7 @@ def form_expired(_exc):
 
 
 @auth_pages.route("/login", methods=["GET", "POST"])
+@limit_failed_logins
 def login():
     if request.method == "GET" and g.user is not None:
         return redirect(safe_next(request.args.get("next")))
@@ -41,11 +45,10 @@ def login():
         except Unauthorized as exc:
             error = exc.detail
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on login: no fixation
-            session["user_id"] = user.id
-            if lang:
-                session["lang"] = lang
+            _row, secret = services.open_token(
+                user, kind="web", lifetime=timedelta(hours=current_app.config["LEDGER_SESSION_HOURS"]))
+            db.session.commit()
+            fresh_session(sid=secret)  # a new session on login: no fixation
             flash(_("Xin chào %(name)s.", name=user.full_name))
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", error=error, username=username), 401 if error else 200
@@ -53,12 +56,58 @@ def login():
 
 @auth_pages.post("/logout")
 def logout():
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    """Ends this browser's session only; the user's other sessions and API tokens stay."""
+    if g.token is not None:
+        services.revoke_token(g.user, g.token.id, by=g.user)
+        db.session.commit()
+    fresh_session()
     flash(_("Đã đăng xuất."))
     return redirect(url_for("auth.login"))
+
+
+@auth_pages.get("/sessions")
+@login_required
+def sessions(problem: LedgerError | None = None):
+    return render_template("auth/sessions.html", tokens=services.live_tokens(g.user), current=g.token,
+                           problem=problem, min_password=services.MIN_PASSWORD), problem.status if problem else 200
+
+
+@auth_pages.post("/sessions/<int:token_id>/revoke")
+@login_required
+def revoke_session(token_id):
+    row = services.revoke_token(g.user, token_id, by=g.user)
+    db.session.commit()
+    if row is g.token:
+        fresh_session()
+        return redirect(url_for("auth.login"))
+    flash(_("Đã thu hồi phiên đăng nhập."))
+    return redirect(url_for("auth.sessions"))
+
+
+@auth_pages.post("/sessions/password")
+@limit_failed_logins
+@login_required
+def change_password():
+    """The current password again (a wrong one counts as a failed login), then the new one; every other
+    session and token is ended."""
+    try:
+        services.authenticate(g.user.username, request.form.get("current_password", ""))
+        services.change_password(g.user, request.form.get("new_password", ""), keep=g.token, by=g.user)
+    except LedgerError as exc:
+        db.session.rollback()
+        return sessions(problem=exc)
+    db.session.commit()
+    flash(_("Đã đổi mật khẩu; các phiên đăng nhập khác đã bị thu hồi."))
+    return redirect(url_for("auth.sessions"))
+
+
+def fresh_session(**values) -> None:
+    """An empty session keeping only the chosen language."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(values)
+    if lang:
+        session["lang"] = lang
 
 
 def safe_next(target: str | None) -> str:

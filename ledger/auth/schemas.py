@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from ledger.auth.models import ROLES
-from ledger.core.schemas import Schema
+from ledger.core.schemas import Schema, list_schema
 
 
 class TokenIn(Schema):
@@ -11,7 +11,19 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token = fields.String()
+    id = fields.Integer()
     expires_at = fields.DateTime()
+
+
+class TokenInfoOut(Schema):
+    """A token as its owner sees it in the list: never the secret."""
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+TokenList = list_schema(TokenInfoOut, "TokenList")
 
 
 class UserIn(Schema):
@@ -26,7 +38,7 @@ class UserOut(Schema):
     roles = fields.Method("dump_roles")
 
     def dump_roles(self, user):
-        return [{"unit": grant.unit.code, "role": grant.role} for grant in user.grants]
+        return [{"unit": unit_code(grant), "role": grant.role} for grant in user.grants]
 
 
 class RoleIn(Schema):
@@ -36,5 +48,10 @@ class RoleIn(Schema):
 
 class RoleOut(Schema):
     username = fields.Function(lambda grant: grant.user.username)
-    unit = fields.Function(lambda grant: grant.unit.code)
+    unit = fields.Function(lambda grant: unit_code(grant))
     role = fields.String()
+
+
+def unit_code(grant) -> str | None:
+    """None for a grant on every unit (the first admin's)."""
+    return grant.unit.code if grant.unit is not None else None

@@ -1,9 +1,11 @@
-"""Accounts of people: argon2 password hashes, role grants, bearer tokens."""
+"""Accounts of people: argon2 password hashes, the password policy, role grants, bearer tokens."""
+import functools
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
+from importlib import resources
 
-from argon2 import PasswordHasher, profiles
+from argon2 import PasswordHasher, Type, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
@@ -16,13 +18,47 @@ from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+# OWASP's first argon2id choice (19 MiB, 2 passes, 1 lane): a login costs a worker 19 MiB, not the
+# 64 MiB of RFC 9106's low-memory profile; older hashes still verify and are rehashed on login.
+PROFILES = {"OWASP_2023": profiles.Parameters(type=Type.ID, version=19, salt_len=16, hash_len=32,
+                                              time_cost=2, memory_cost=19 * 1024, parallelism=1)}
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def hasher() -> PasswordHasher:
     """argon2id with the profile named in LEDGER_PASSWORD_PROFILE (tests use the cheap one)."""
-    profile = current_app.config.get("LEDGER_PASSWORD_PROFILE", "RFC_9106_LOW_MEMORY")
-    return PasswordHasher.from_parameters(getattr(profiles, profile))
+    return _hasher(current_app.config.get("LEDGER_PASSWORD_PROFILE", "OWASP_2023"))
+
+
+@functools.cache
+def _hasher(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(PROFILES.get(profile) or getattr(profiles, profile))
+
+
+@functools.cache
+def dummy_hash(profile: str) -> str:
+    """What an unknown username is checked against, so it costs what a wrong password costs."""
+    return _hasher(profile).hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    text = resources.files("ledger.auth").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def check_password_policy(password: str, username: str) -> None:
+    """At least MIN_PASSWORD characters, not one of the common passwords, not the username."""
+    if len(password) < MIN_PASSWORD:
+        message = _("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD)
+    elif password.strip().casefold() == username.strip().casefold():
+        message = _("Mật khẩu không được trùng tên đăng nhập.")
+    elif password.casefold() in common_passwords():
+        message = _("Mật khẩu này quá phổ biến, dễ bị đoán ra; xin chọn mật khẩu khác.")
+    else:
+        return
+    raise ValidationFailed(field="password", message=message)
 
 
 def get_user(username: str) -> User:
@@ -34,8 +70,7 @@ def get_user(username: str) -> User:
 
 def create_user(data: dict, *, by=None) -> User:
     username = data["username"].strip()
-    if len(data["password"]) < MIN_PASSWORD:
-        raise ValidationFailed(field="password", message=_("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD))
+    check_password_policy(data["password"], username)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Duplicate(_("Tên đăng nhập %(username)s đã có.", username=username), field="username")
     user = User(username=username, full_name=data["full_name"].strip(),
@@ -46,47 +81,99 @@ def create_user(data: dict, *, by=None) -> User:
     return user
 
 
-def grant_role(user: User, unit: Unit, role: str, *, by=None) -> RoleGrant:
+def change_password(user: User, password: str, *, keep: ApiToken | None = None, by=None) -> None:
+    """A new password; every live token and session of the user but `keep` is revoked."""
+    check_password_policy(password, user.username)
+    user.password_hash = hasher().hash(password)
+    for row in live_tokens(user):
+        if row is not keep:
+            row.revoked_at = utcnow()
+    db.session.flush()
+    audit.record("user.password", "user", user.username, by=by)
+
+
+def grant_role(user: User, unit: Unit | None, role: str, *, by=None) -> RoleGrant:
+    """A role on the unit and its subtree; unit None: on every unit, roots created later included."""
     if role not in ROLES:
         raise ValidationFailed(field="role", message=_("Vai trò không hợp lệ."))
-    grant = db.session.scalar(select(RoleGrant).filter_by(user_id=user.id, unit_id=unit.id, role=role))
+    unit_id = unit.id if unit is not None else None
+    grant = db.session.scalar(select(RoleGrant).filter_by(user_id=user.id, unit_id=unit_id, role=role))
     if grant is None:
         grant = RoleGrant(user=user, unit=unit, role=role)
         db.session.add(grant)
         db.session.flush()
-        audit.record("role.grant", "user", user.username, by=by, after={"unit": unit.code, "role": role})
+        audit.record("role.grant", "user", user.username, by=by,
+                     after={"unit": unit.code if unit is not None else None, "role": role})
     return grant
 
 
 def authenticate(username: str, password: str) -> User:
+    """The user, or Unauthorized; an unknown username is checked against a dummy hash (same time)."""
     user = db.session.scalar(select(User).where(User.username == username))
+    profile = current_app.config.get("LEDGER_PASSWORD_PROFILE", "OWASP_2023")
     try:
-        if user is None or not user.is_active or not hasher().verify(user.password_hash, password):
-            raise Unauthorized(_("Sai tên đăng nhập hoặc mật khẩu."))
+        hasher().verify(user.password_hash if user is not None else dummy_hash(profile), password)
     except (VerificationError, InvalidHashError):
-        raise Unauthorized(_("Sai tên đăng nhập hoặc mật khẩu.")) from None
+        user = None
+    if user is None or not user.is_active:
+        raise Unauthorized(_("Sai tên đăng nhập hoặc mật khẩu."))
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
     return user
 
 
-def issue_token(user: User, *, days: int) -> str:
+def open_token(user: User, *, lifetime: timedelta, kind: str = "api") -> tuple[ApiToken, str]:
+    """A new secret (only its sha256 is kept) and its row."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=token_digest(token),
-                            expires_at=utcnow() + timedelta(days=days)))
+    row = ApiToken(user=user, kind=kind, token_hash=token_digest(token), expires_at=utcnow() + lifetime)
+    db.session.add(row)
     db.session.flush()
-    return token
+    return row, token
 
 
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or as_aware(row.expires_at) < utcnow() or not row.user.is_active:
+def issue_token(user: User, *, days: float) -> str:
+    return open_token(user, lifetime=timedelta(days=days))[1]
+
+
+def token_for(token: str, kind: str = "api") -> ApiToken | None:
+    """The live row of a secret: not expired, not revoked, its user active."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token),
+                                                   ApiToken.kind == kind))
+    if row is None or row.revoked_at is not None or as_aware(row.expires_at) < utcnow() or not row.user.is_active:
         return None
-    return row.user
+    return row
+
+
+def touch(row: ApiToken) -> bool:
+    """Keeps last_used_at, writing it at most once a minute per token; True when it wrote."""
+    now = utcnow()
+    if row.last_used_at is not None and now - as_aware(row.last_used_at) < LAST_USED_EVERY:
+        return False
+    row.last_used_at = now
+    db.session.flush()
+    return True
+
+
+def live_tokens(user: User, kind: str | None = None) -> list[ApiToken]:
+    stmt = (select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                   ApiToken.expires_at > utcnow()).order_by(ApiToken.created_at.desc(), ApiToken.id))
+    return list(db.session.scalars(stmt.where(ApiToken.kind == kind) if kind else stmt))
+
+
+def revoke_token(user: User, token_id: int, *, by=None) -> ApiToken:
+    """One of the user's own live tokens or sessions; anyone else's is "not found"."""
+    row = db.session.get(ApiToken, token_id) if token_id < 2**63 else None
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        raise NotFound(_("Không có phiên đăng nhập này."))
+    row.revoked_at = utcnow()
+    db.session.flush()
+    audit.record("token.revoke", "token", row.id, by=by, after={"kind": row.kind})
+    return row
 
 
 def as_aware(moment):
     """SQLite hands datetimes back without tzinfo; they were stored in UTC."""
-    from datetime import timezone
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def token_digest(token: str) -> str:

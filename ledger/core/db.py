@@ -2,9 +2,9 @@
 
 SQLite takes the write lock at BEGIN (BEGIN IMMEDIATE) so no read-modify-write can race.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -17,11 +17,23 @@ NAMING_CONVENTION = {
 }
 
 
+class AwareDateTime(TypeDecorator):
+    """A timestamp with its time zone: SQLite stores none, so what it gives back naive is UTC again."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 class Base(DeclarativeBase):
     # BIGINT on PostgreSQL; INTEGER on SQLite so primary keys stay rowid aliases.
     registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
                         type_annotation_map={int: BigInteger().with_variant(Integer(), "sqlite"),
-                                             datetime: DateTime(timezone=True)})
+                                             datetime: AwareDateTime()})
 
 
 def utcnow() -> datetime:

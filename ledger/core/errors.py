@@ -102,3 +102,8 @@ class StateChanged(LedgerError):
     """The loser of a race: another request already moved the object out of the state this one expected."""
     code, status, message = "invalid_state", 409, _l(
         "Đối tượng này vừa được người khác xử lý (trạng thái hiện tại: %(state)s); không có gì được ghi.")
+
+
+class TooLarge(LedgerError):
+    """An uploaded file past a size limit (ledger.core.spreadsheets), refused before it is unpacked or parsed."""
+    code, status, message = "too_large", 413, _l("Tệp quá lớn.")

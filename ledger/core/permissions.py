@@ -1,9 +1,10 @@
 """Who may do what where: one table of actions × roles, used by the API, pages and CLI alike.
 
-A role granted on a unit holds on that unit and its whole subtree.
+A role granted on a unit holds on that unit and its whole subtree; a grant with no unit holds on
+every unit, roots created later included (the first admin, API.md `ledger init`).
 """
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ledger.core.errors import Forbidden, Unauthorized
 
@@ -38,9 +39,10 @@ def _query_roles(user, path: str):
 
     # A grant applies on its unit and below: to the target and each of its ancestors, by exact path.
     parts = path.split("/")
-    stmt = (select(RoleGrant.role).join(Unit, RoleGrant.unit_id == Unit.id)
+    stmt = (select(RoleGrant.role).outerjoin(Unit, RoleGrant.unit_id == Unit.id)
             .where(RoleGrant.user_id == user.id)
-            .where(Unit.path.in_(["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)])))
+            .where(or_(RoleGrant.unit_id.is_(None),
+                       Unit.path.in_(["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]))))
     return db.session.scalars(stmt)
 
 
@@ -76,6 +78,23 @@ def require_admin_anywhere(user) -> None:
         raise Forbidden()
 
 
+def is_global_admin(user) -> bool:
+    from ledger.auth.models import RoleGrant
+    from ledger.extensions import db
+
+    return user is not None and db.session.scalar(
+        select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.role == "admin",
+                                   RoleGrant.unit_id.is_(None)).limit(1)) is not None
+
+
+def require_global_admin(user) -> None:
+    """A new root unit: only an admin over everything may start another tree."""
+    if user is None:
+        raise Unauthorized()
+    if not is_global_admin(user):
+        raise Forbidden()
+
+
 def require_root_admin(user) -> None:
     """Changes to what every unit shares (the chart of accounts) need admin at the root."""
     from ledger.units.services import ensure_root
@@ -89,6 +108,9 @@ def visible_roots(user):
     from ledger.extensions import db
     from ledger.units.models import Unit
 
+    granted = select(RoleGrant.id).where(RoleGrant.user_id == user.id)
+    if db.session.scalar(granted.where(RoleGrant.unit_id.is_(None)).limit(1)) is not None:
+        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.path)))
     units = db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
                                .where(RoleGrant.user_id == user.id).order_by(Unit.path)).unique().all()
     roots: list = []

@@ -4,6 +4,8 @@ marshmallow writes its field errors in English; the edge rewrites the known ones
 (English stays as is when the client asks for English).
 """
 import re
+import unicodedata
+from datetime import date
 
 import marshmallow as ma
 from flask_babel import get_locale
@@ -12,11 +14,53 @@ from marshmallow import fields, validate
 from ledger.core.i18n import _
 from ledger.core.money import MAX_AMOUNT
 
+MAX_INT = 2**63 - 1  # PostgreSQL bigint, SQLite INTEGER
+MAX_OFFSET = 10**9
+MIN_YEAR, MAX_YEAR = 1900, 2100
+YEAR_PATTERN = r"(19[0-9]{2}|20[0-9]{2}|2100)"  # MIN_YEAR..MAX_YEAR, for periods written as text
+BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+INVISIBLE_LETTERS = {0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0}  # Hangul fillers, braille blank: drawn as nothing
+
 
 class Schema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.validates_schema
+    def storable(self, data, **kwargs):
+        """Numbers and dates the database and date arithmetic can hold, whatever field carries them."""
+        errors = {self.fields[name].data_key or name: [message] for name, value in data.items()
+                  if name in self.fields and (message := out_of_range(value))}
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+def out_of_range(value) -> str | None:
+    if isinstance(value, (list, tuple)):
+        return next(filter(None, map(out_of_range, value)), None)
+    if isinstance(value, dict):
+        return next(filter(None, map(out_of_range, value.values())), None)
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        return _("Số quá lớn (tối đa %(max)s).", max=MAX_INT)
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        return _("Năm phải từ %(min)s đến %(max)s.", min=MIN_YEAR, max=MAX_YEAR)
+    return None
+
+
+def visible_name(text: str) -> None:
+    """A name shown to the public: something visible, and no bidi control that could reverse what follows."""
+    if not text:
+        return  # whether a name is required is the field's business
+    if any(ord(char) in BIDI_CONTROLS for char in text):
+        raise ma.ValidationError(_("Tên không được chứa ký tự điều khiển hướng chữ (U+202A–U+202E, U+2066–U+2069)."))
+    if not any(unicodedata.category(char)[0] in "LNPS" and ord(char) not in INVISIBLE_LETTERS for char in text):
+        raise ma.ValidationError(_("Tên phải có chữ hoặc số nhìn thấy được."))
+
+
+def PublicName(max_length: int = 200, *, min_length: int = 1, **kwargs) -> fields.String:
+    """A name that may appear on public statements: donors, payees, funds, campaigns, students."""
+    return fields.String(validate=[validate.Length(min_length, max_length), visible_name], **kwargs)
 
 
 def Money(**kwargs) -> fields.Integer:
@@ -26,7 +70,7 @@ def Money(**kwargs) -> fields.Integer:
 
 class PageQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))
 
 
 def page(items, total: int) -> dict:

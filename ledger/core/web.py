@@ -5,14 +5,15 @@ their own error pages and the API keeps the contract's problem+json.
 """
 import logging
 
-from flask import Flask, g, jsonify, render_template, request, send_from_directory
+from flask import Flask, g, jsonify, make_response, render_template, request, send_from_directory
 from flask_babel import get_locale
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ledger.core import money
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _l
+from ledger.core.inputs import IdConverter, refuse_unsafe_input
 from ledger.core.schemas import localize_message
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,11 @@ def handle_http_exception(exc: HTTPException):
     status = exc.code or 500
     errors = field_errors(exc)
     detail = str(DETAILS.get(status, exc.description or ""))
-    return respond_error(status, detail, errors=errors)
+    response = make_response(respond_error(status, detail, errors=errors))
+    for name, value in exc.get_headers():  # Allow on 405, WWW-Authenticate, Retry-After: keep what Werkzeug set
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
 
 
 def handle_ledger_error(exc: LedgerError):
@@ -113,6 +118,14 @@ def handle_integrity_error(exc: IntegrityError):
     return respond_error(409, str(DETAILS[409]), "conflict")
 
 
+def handle_data_error(exc: DataError):
+    """A value the database cannot store (out of range, malformed) that no schema caught: the input's fault."""
+    from ledger.extensions import db
+    db.session.rollback()
+    log.warning("data error turned into 422: %s", exc.orig)
+    return respond_error(422, str(DETAILS[422]), "validation")
+
+
 def handle_operational_error(exc: OperationalError):
     from ledger.extensions import db
     db.session.rollback()
@@ -122,9 +135,12 @@ def handle_operational_error(exc: OperationalError):
 
 def init_app(app: Flask) -> None:
     app.json.ensure_ascii = False  # Vietnamese as is in JSON, as the API contract says
+    app.url_map.converters["int"] = IdConverter  # before the features add their routes
+    app.before_request(refuse_unsafe_input)  # first of the before_request hooks: before logins read the body
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(LedgerError, handle_ledger_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_operational_error)
     app.jinja_env.filters["vnd"] = money.format_vnd
     app.jinja_env.filters["vnd_short"] = money.format_vnd_short
@@ -139,12 +155,6 @@ def init_app(app: Flask) -> None:
         """The docs page's scripts from the swagger-ui-bundle package, so /api/docs works offline."""
         import swagger_ui_bundle
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
 
 def vi_date(value) -> str:

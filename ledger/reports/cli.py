@@ -32,10 +32,13 @@ def statement_command(unit_code, start, end, consolidated, publish, reason):
 @reports_cli.command("verify")
 @click.argument("digest")
 def verify_command(digest):
-    """Recompute a published statement's hash; exit 1 when it does not match."""
+    """Recompute a published statement's hash and check the books still pass through its anchors;
+    exit 1 when either does not match."""
     result = services.verification(digest)
     click.echo(_("KHỚP") if result["valid"] else _("KHÔNG KHỚP"))
-    raise SystemExit(0 if result["valid"] else 1)
+    if result["books_match"] is False and result["valid"]:
+        click.echo(_("Sổ sách tính lại hôm nay không còn đi qua các mốc báo cáo đã chốt: sổ đã bị viết lại."))
+    raise SystemExit(0 if result["valid"] and result["books_match"] is not False else 1)
 
 
 @reports_cli.command("missing")

@@ -60,13 +60,23 @@ def chain_head(unit: Unit, consolidated: bool) -> str:
     if not consolidated:
         head = db.session.get(ChainHead, unit.id)
         return head.head if head is not None else GENESIS
-    rows = db.session.execute(select(Unit.code, ChainHead.length, ChainHead.head)
-                              .join(ChainHead, ChainHead.unit_id == Unit.id)
-                              .where(subtree_filter(unit.path), ChainHead.length > 0).order_by(Unit.code))
     digest = hashlib.sha256()
-    for code, length, head in rows:
+    for _unit_id, code, length, head in covered_heads(unit, consolidated):
         digest.update(f"{code} {length} {head}\n".encode())
     return digest.hexdigest()
+
+
+def covered_heads(unit: Unit, consolidated: bool) -> list[tuple[int, str, int, str]]:
+    """(unit id, code, length, head) of each covered unit whose chain has entries, by code."""
+    scope = subtree_filter(unit.path) if consolidated else Unit.id == unit.id
+    return [tuple(row) for row in db.session.execute(
+        select(Unit.id, Unit.code, ChainHead.length, ChainHead.head).join(ChainHead, ChainHead.unit_id == Unit.id)
+        .where(scope, ChainHead.length > 0).order_by(Unit.code))]
+
+
+def chain_heads(heads: list[tuple[int, str, int, str]]) -> list[dict]:
+    """The published anchors (API.md "Published anchors"): each covered unit's head and its index."""
+    return [{"unit": code, "index": length, "hash": head} for _unit_id, code, length, head in heads]
 
 
 def freeze(content: dict, *, version: int, published_at: str) -> tuple[str, str]:

@@ -69,6 +69,29 @@ class StatementFile(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ChainAnchor(Base):
+    """A unit's chain head (index, hash) frozen where rewriting it would show: in a published statement
+    (its `chain_heads`), or in an entry of the parent's books when the unit sent a report up (the anchor is
+    part of that entry's hashed content). Verification requires the unit's chain, recomputed from its
+    lines, to pass through every anchor of the unit.
+    """
+    __tablename__ = "chain_anchors"
+    __table_args__ = (
+        CheckConstraint("(statement_id IS NULL) <> (entry_id IS NULL)", name="one_source"),
+        CheckConstraint("chain_index > 0", name="index_positive"),
+        UniqueConstraint("statement_id", "unit_id"),
+        Index("ix_chain_anchors_unit_index", "unit_id", "chain_index"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))   # the unit whose chain is anchored
+    chain_index: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), unique=True)  # in the parent's books
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("periodic_reports.id"))
+
+
 class PeriodicReport(Base):
     """A unit's consolidated figures for a month, quarter or year, sent to its parent."""
     __tablename__ = "periodic_reports"

@@ -8,19 +8,24 @@ import re
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from ledger.accounts.posting import lock_units, post_anchor
 from ledger.core import audit
 from ledger.core.dates import next_month, vn_today
 from ledger.core.db import utcnow
 from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
+from ledger.core.schemas import YEAR_PATTERN
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.reports.figures import period_figures
-from ledger.reports.models import PeriodicReport
+from ledger.reports.models import ChainAnchor, PeriodicReport
 from ledger.units.models import Unit
 
-PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+PERIOD_PATTERN = rf"^{YEAR_PATTERN}(-(0[1-9]|1[0-2]|Q[1-4]))?$"  # years MIN_YEAR..MAX_YEAR
 DEFAULT_DUE_DAYS = {"monthly": 10, "quarterly": 15, "yearly": 15}
 DEFAULT_YEAR_END_MONTH = 10  # the emulation year closes on 31/10: the yearly report is due 15/11
 
@@ -51,12 +56,16 @@ def deadline(kind: str, period_end: date) -> date:
 
 
 def submit_report(unit: Unit, data: dict, *, by=None) -> PeriodicReport:
-    """The unit's figures, consolidated over its subtree with inter-unit pairs eliminated, sent up."""
+    """The unit's figures, consolidated over its subtree with inter-unit pairs eliminated, sent up; the
+    parent's books record the unit's chain head (see anchor_in_parent)."""
     if unit.parent is None:
         raise InvalidState(_("Đơn vị cấp cao nhất không có cấp trên để gửi báo cáo."))
     start, end = period_bounds(data["kind"], data["period"])
     if end >= vn_today():
         raise InvalidState(_("Kỳ báo cáo chưa kết thúc (đến hết ngày %(date)s).", date=end.strftime("%d/%m/%Y")))
+    # Both chains locked in the posting service's order: two submitters of one period queue here and the
+    # second finds the first's report; the head read is the one the figures below come from.
+    heads = lock_units(sorted({unit.id, unit.parent_id}))
     if own_report(unit, data["kind"], data["period"]) is not None:
         raise Duplicate(_("Đơn vị đã gửi báo cáo kỳ này."), field="period")
     content = {**period_figures(unit, start, end, True), "books_closed": bool(unit.closed_through
@@ -66,21 +75,35 @@ def submit_report(unit: Unit, data: dict, *, by=None) -> PeriodicReport:
                             submitted_by_id=getattr(by, "id", None))
     db.session.add(report)
     db.session.flush()
+    anchor_in_parent(report, heads[unit.id], by=by)
     audit.record("report.submit", "periodic_report", report.id, by=by,
                  after={"unit": unit.code, "kind": report.kind, "period_start": start.isoformat()})
     return report
 
 
+def anchor_in_parent(report: PeriodicReport, head: dict, *, by=None) -> None:
+    """An entry in the parent's chain names the unit's head (ChainAnchor): rewriting the unit's history up
+    to this report then means rewriting the parent's books too. A unit with no entries has nothing to anchor."""
+    if not head["length"]:
+        return
+    with force_locale("vi"):  # the memo is hashed into the parent's books: one language for ever
+        memo = _("Mốc sổ của %(unit)s khi gửi báo cáo %(period)s: bút toán thứ %(index)s",
+                 unit=report.unit.name, period=period_name(report.kind, report.period_start), index=head["length"])
+    entry_id = post_anchor(report.parent, (report.unit.code, head["length"], head["head"]), memo=memo, by=by)
+    db.session.add(ChainAnchor(unit_id=report.unit_id, chain_index=head["length"], hash=head["head"],
+                               entry_id=entry_id, report_id=report.id))
+    db.session.flush()
+
+
 def get_report(report_id) -> PeriodicReport:
-    report = db.session.get(PeriodicReport, int(report_id)) if str(report_id).isdigit() else None
+    report = get_by_id(PeriodicReport, report_id)
     if report is None:
         raise NotFound(_("Không có báo cáo định kỳ %(id)s.", id=report_id))
     return report
 
 
 def receive_report(report: PeriodicReport, *, by=None) -> PeriodicReport:
-    if report.status == "received":
-        raise InvalidState(_("Báo cáo này đã được xác nhận đã nhận."))
+    claim(report, ("submitted",), label=lambda status: _("đã nhận") if status == "received" else status)
     report.status, report.received_at, report.received_by_id = "received", utcnow(), getattr(by, "id", None)
     db.session.flush()
     audit.record("report.receive", "periodic_report", report.id, by=by, after={"status": "received"})

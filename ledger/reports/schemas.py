@@ -47,6 +47,9 @@ class StatementPublishOut(Schema):
 
 class StatementVerifyOut(Schema):
     valid = fields.Boolean()
+    books_match = fields.Boolean(allow_none=True, metadata={
+        "description": "Sổ của mọi đơn vị được báo cáo, tính lại từ các dòng, còn đi qua các mốc đã chốt khi công bố "
+                       "(null: báo cáo công bố trước khi có mốc)"})
     statement_id = fields.Integer(allow_none=True)
     unit = fields.String(allow_none=True)
     period_start = fields.String(allow_none=True)

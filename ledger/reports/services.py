@@ -6,18 +6,22 @@ that could still change must not be published.
 import json
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
+from ledger.accounts import verify
 from ledger.accounts.balances import scope_condition
 from ledger.accounts.posting import dialect_insert
 from ledger.core import audit
 from ledger.core.dates import VN
 from ledger.core.db import utcnow
-from ledger.core.errors import InvalidState, NotFound, ValidationFailed
+from ledger.core.errors import InvalidState, NotFound, StateChanged, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.reports import content as statement_content
-from ledger.reports.models import Statement, StatementFile
+from ledger.reports.models import ChainAnchor, Statement, StatementFile
 from ledger.units.models import Unit
 
 LISTED_UNITS = 200  # an error names at most this many unclosed units; the count says the rest
@@ -60,10 +64,9 @@ def require_closed(unit: Unit, end: date, consolidated: bool) -> None:
 
 
 def publish_statement(statement: Statement, data: dict, *, by=None) -> Statement:
-    """Freeze the reviewed draft as version n+1 of its period; a later version must say why."""
-    db.session.refresh(statement, with_for_update=True)  # two publishers of one draft: the second waits, then sees it
-    if statement.status != "draft":
-        raise InvalidState(_("Báo cáo này đã công bố; muốn đính chính hãy lập bản mới rồi công bố."))
+    """Freeze the reviewed draft as version n+1 of its period, anchoring each covered unit's chain head;
+    a later version must say why. Two publishers of one draft: the second waits on the row, then gets 409."""
+    claim(statement, ("draft",), label=status_label)
     require_closed(statement.unit, statement.period_end, statement.is_consolidated)
     previous = latest_published(statement)
     reason = (data.get("reason") or "").strip()
@@ -72,17 +75,43 @@ def publish_statement(statement: Statement, data: dict, *, by=None) -> Statement
             "Kỳ này đã có phiên bản %(version)s công bố; cần ghi lý do đính chính.", version=previous.version))
     published_at = datetime.now(VN).replace(microsecond=0)
     version = previous.version + 1 if previous is not None else 1
-    text, digest = statement_content.freeze(statement.content, version=version, published_at=published_at.isoformat())
+    heads = statement_content.covered_heads(statement.unit, statement.is_consolidated)
+    text, digest = statement_content.freeze({**statement.content, "chain_heads": statement_content.chain_heads(heads)},
+                                            version=version, published_at=published_at.isoformat())
     frozen = {"status": "published", "version": version, "canonical": text, "hash": digest, "content": None,
               "published_at": published_at, "published_by_id": getattr(by, "id", None), "supersedes": previous,
               "correction_reason": reason or None}
     with db.session.no_autoflush:  # one UPDATE: once the hash is stored, the row may not change again
         for name, value in frozen.items():
             setattr(statement, name, value)
-    db.session.flush()
+    flush_version(statement)
+    anchor_heads(statement, heads)
     audit.record("statement.publish", "statement", statement.id, by=by,
                  after={**describe(statement), "version": version, "hash": digest, "reason": reason or None})
     return statement
+
+
+def status_label(status: str) -> str:
+    return {"published": _("đã công bố"), "draft": _("bản nháp")}.get(status, status)
+
+
+def flush_version(statement: Statement) -> None:
+    """Two drafts of one period published at once take the same version number: the second waits on the
+    unique index, then fails; it lost the race, so it gets 409 like any other loser."""
+    version = statement.version  # read now: the failed savepoint expires the row
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise StateChanged(state=_("phiên bản %(version)s đã được công bố", version=version)) from exc
+
+
+def anchor_heads(statement: Statement, heads: list[tuple[int, str, int, str]]) -> None:
+    """The published chain_heads, queryable per unit for `ledger check` and /units/{code}/verify."""
+    if heads:
+        db.session.execute(insert(ChainAnchor), [
+            {"unit_id": unit_id, "chain_index": length, "hash": head, "statement_id": statement.id}
+            for unit_id, _code, length, head in heads])
 
 
 def same_period(statement: Statement):
@@ -101,7 +130,7 @@ def versions_of(statement: Statement) -> list[Statement]:
 
 
 def get_statement(statement_id) -> Statement:
-    statement = db.session.get(Statement, int(statement_id)) if str(statement_id).isdigit() else None
+    statement = get_by_id(Statement, statement_id)
     if statement is None:
         raise NotFound(_("Không có báo cáo %(id)s.", id=statement_id))
     return statement
@@ -137,13 +166,28 @@ def find_by_hash(digest: str) -> Statement | None:
 
 
 def verification(digest: str) -> dict:
-    """Recompute the hash of the stored content: valid only when it still matches the published one."""
+    """Recompute the hash of the stored content: valid only when it still matches the published one.
+    books_match: each covered unit's chain, recomputed from its lines now, still passes through the
+    heads the statement froze (None for a statement published before it froze them)."""
     statement = find_by_hash(digest) if len(digest) == 64 else None
     if statement is None:
-        return {"valid": False, "statement_id": None, "unit": None, "period_start": None, "period_end": None}
+        return {"valid": False, "books_match": False, "statement_id": None, "unit": None, "period_start": None,
+                "period_end": None}
     valid = statement_content.sha256(statement.canonical) == statement.hash == digest.lower()
-    return {"valid": valid, "statement_id": statement.id, "unit": statement.unit.code,
+    return {"valid": valid, "books_match": valid and books_match(json.loads(statement.canonical)),
+            "statement_id": statement.id, "unit": statement.unit.code,
             "period_start": statement.period_start.isoformat(), "period_end": statement.period_end.isoformat()}
+
+
+def books_match(content: dict) -> bool | None:
+    if "chain_heads" not in content:
+        return None
+    codes = verify.code_maps()
+    for anchor in content["chain_heads"]:
+        unit = db.session.scalar(select(Unit).where(Unit.code == anchor["unit"]))
+        if unit is None or verify.hashes_at(unit, {anchor["index"]}, codes).get(anchor["index"]) != anchor["hash"]:
+            return False
+    return True
 
 
 def frozen_content(statement: Statement) -> dict:

@@ -17,21 +17,14 @@ from ledger.scholarships.models import Award, Program, Round
 from ledger.scholarships.nominations import reevaluate
 from ledger.scholarships.payouts import available_for
 from ledger.scholarships.programs import amount_for
-from ledger.scholarships.reviews import tallies
+from ledger.scholarships.reviews import check_open, tallies
 from ledger.scholarships.sponsorships import add_installments
 from ledger.units.models import Unit
 from ledger.units.services import get_unit, subtree_filter
 
 
-class AlreadyDecided(InvalidState):
-    status = 409
-
-
 def decide(found: Round, data: dict, *, by) -> tuple[selection.Selection, list[Award]]:
-    db.session.refresh(found, with_for_update=True)  # one decision per round, even when two arrive at once
-    if found.status != "open":
-        raise AlreadyDecided(_("Đợt xét này đã có quyết định số %(number)s; mỗi đợt chỉ quyết định một lần.",
-                               number=found.decision_number))
+    check_open(found)  # one decision per round, even when two arrive at once: the second waits, then gets 409
     program = found.program
     reevaluate(found)
     votes = tallies(found)

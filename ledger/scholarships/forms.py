@@ -73,7 +73,7 @@ def int_field(form, name: str):
     raw = text(form, name)
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise ValidationFailed(_("Phải là số nguyên."), field=name)
     return int(raw)
 

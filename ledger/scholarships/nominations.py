@@ -11,6 +11,7 @@ from ledger.extensions import db
 from ledger.scholarships import rules
 from ledger.scholarships.models import Candidate, Round
 from ledger.scholarships.programs import get_row
+from ledger.scholarships.reviews import check_open
 from ledger.scholarships.students import facts_of, find_student, identity, save_student
 from ledger.units.services import get_unit
 
@@ -27,8 +28,7 @@ def get_candidate(candidate_id) -> Candidate:
 
 
 def check_open_for_nominations(found: Round) -> None:
-    if found.status != "open":
-        raise InvalidState(_("Đợt xét đã có quyết định; không nhận thêm hồ sơ."))
+    check_open(found)
     if vn_today() > found.nominations_close_on:
         raise InvalidState(_("Đã hết hạn nhận hồ sơ đề nghị (ngày %(date)s).",
                              date=found.nominations_close_on.strftime("%d/%m/%Y")))

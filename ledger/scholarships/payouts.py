@@ -9,12 +9,16 @@ from ledger.accounts.balances import fund_position
 from ledger.accounts.disbursements import record_approved_disbursement
 from ledger.accounts.models import Fund
 from ledger.core import audit
-from ledger.core.errors import InvalidState
-from ledger.core.i18n import _
+from ledger.core.errors import InvalidState, StateChanged
+from ledger.core.i18n import _, _l
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.scholarships.models import Award, Installment, Program, Round
 from ledger.scholarships.programs import get_row
 from ledger.units.models import Unit
+
+# What a payment that lost the race finds: every installment paid, or the one it meant to pay.
+AWARD_STATES = {"paid": _l("đã chi đủ"), "decided": _l("đã chi một phần")}
 
 
 def get_award(award_id) -> Award:
@@ -46,19 +50,21 @@ def next_installment(award: Award) -> Installment | None:
     return next((i for i in award.installments if i.disbursement_id is None), None)
 
 
-def lock(award: Award) -> None:
-    """Payments of one award take turns: lock its row, then read its installments afresh."""
-    db.session.refresh(award, with_for_update=True)
-    db.session.scalars(select(Installment).where(Installment.award_id == award.id)
-                       .execution_options(populate_existing=True)).all()
+def claim_installment(award: Award, seq: int | None = None) -> Installment:
+    """Payments of one award take turns: lock its row, read its installments afresh, and go on only
+    if the one to pay (the next, or installment `seq`) is still unpaid; else 409 invalid_state."""
+    def owed(found: Award) -> bool:
+        db.session.scalars(select(Installment).where(Installment.award_id == found.id)
+                           .execution_options(populate_existing=True)).all()
+        wanted = next_installment(found) if seq is None else found.installments[seq - 1]
+        return wanted is not None and wanted.disbursement_id is None
+    claim(award, owed, label=AWARD_STATES.get)
+    return next_installment(award)
 
 
-def pay_award(award: Award, data: dict, *, by):
-    """Pay the award's next installment (the whole award when it has one)."""
-    lock(award)
-    installment = next_installment(award)
-    if installment is None:
-        raise InvalidState(_("Suất học bổng này đã chi đủ."))
+def pay_award(award: Award, data: dict, *, by, seq: int | None = None):
+    """Pay the award's next installment (the whole award when it has one); the ceremony names the first."""
+    installment = claim_installment(award, seq)
     program, student = award.program, award.student
     memo = _("Chi %(program)s năm học %(year)s cho em %(name)s (QĐ số %(number)s)",
              program=program.name, year=award.school_year, name=student.full_name, number=award.decision_number)
@@ -97,9 +103,9 @@ def pay_ceremony(found: Round, data: dict, *, by) -> list:
     if found.status != "decided":
         raise InvalidState(_("Đợt xét chưa có quyết định; chưa chi được."))
     waiting = [award for award in round_awards(found) if award.installments[0].disbursement_id is None]
-    if not waiting:
-        raise InvalidState(_("Mọi suất học bổng của đợt này đã được chi."))
-    return [pay_award(award, data, by=by) for award in waiting]
+    if not waiting:  # a second ceremony, or the loser of two at once
+        raise StateChanged(_("Mọi suất học bổng của đợt này đã được chi."))
+    return [pay_award(award, data, by=by, seq=1) for award in waiting]
 
 
 def signoff_rows(found: Round) -> list[dict]:

@@ -9,6 +9,7 @@ from ledger.accounts.services import get_fund
 from ledger.core import audit
 from ledger.core.errors import Duplicate, EndowmentPrincipal, InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
 from ledger.extensions import db
 from ledger.scholarships import rules
 from ledger.scholarships.models import Program, ProgramVersion, Round
@@ -27,7 +28,7 @@ def get_program(code: str) -> Program:
 
 def get_row(model, row_id, missing: str):
     """The row of `model` with this id (as the URL gives it), else NotFound with the message."""
-    found = db.session.get(model, int(row_id)) if str(row_id).isdigit() else None
+    found = get_by_id(model, row_id)
     if found is None:
         raise NotFound(missing)
     return found

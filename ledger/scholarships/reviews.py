@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ledger.auth.models import User
 from ledger.core import audit, permissions
-from ledger.core.errors import Forbidden, InvalidState, ValidationFailed
+from ledger.core.errors import Forbidden, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.scholarships.models import Candidate, Review, ReviewerAssignment, Round
 
@@ -33,8 +34,9 @@ class Tally:
 
 
 def check_open(found: Round) -> None:
-    if found.status != "open":
-        raise InvalidState(_("Đợt xét đã có quyết định; không thay đổi hội đồng hay ý kiến được nữa."))
+    """Lock the round and re-read it: nominations, reviews and the decision take turns on it, so nothing
+    slips into a round after its decision has read it. Decided → 409 invalid_state."""
+    claim(found, {"open"}, label=lambda _status: _("đã có quyết định số %(number)s", number=found.decision_number))
 
 
 def assign_reviewers(found: Round, usernames: list[str], *, by=None) -> list[ReviewerAssignment]:

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ledger.core.i18n import _
-from ledger.core.schemas import Money, Schema, list_schema
+from ledger.core.schemas import Money, PublicName, Schema, list_schema
 from ledger.scholarships.models import GENDERS, PRIZE_LEVELS, PRIZE_RANKS, PROGRAM_KINDS, SCHEDULES
 from ledger.scholarships.rules import DOMAINS
 
@@ -121,7 +121,7 @@ class PrizeIn(Schema):
 
 
 class StudentIn(Schema):
-    full_name = fields.String(required=True, validate=validate.Length(1, 200))
+    full_name = PublicName(200, required=True)
     date_of_birth = fields.Date(required=True)
     gender = fields.String(required=True, validate=validate.OneOf(GENDERS))
     student_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))

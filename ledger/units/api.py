@@ -17,7 +17,7 @@ def create_unit(data):
     if data.get("parent"):
         permissions.require(g.user, "manage", services.get_unit(data["parent"]))
     else:
-        permissions.require_admin_anywhere(g.user)
+        permissions.require_global_admin(g.user)
     unit = services.create_unit(data, by=g.user)
     db.session.commit()
     return unit

@@ -5,7 +5,8 @@ from sqlalchemy import String, false, func, literal, or_, select, update
 
 from ledger.core import audit
 from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
-from ledger.core.i18n import _
+from ledger.core.i18n import _, _l
+from ledger.core.state import claim
 from ledger.core.text import fold, unaccent
 from ledger.extensions import db
 from ledger.units.models import LEVELS, Unit
@@ -14,6 +15,8 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 ROOT_CODE, ROOT_NAME = "VN", "Hội Khuyến học Việt Nam"
 # A unit may sit directly under any unit of a higher level (districts are optional since 2025).
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+UNIT_STATES = {"active": _l("đang hoạt động"), "merged": _l("đã sáp nhập")}
 
 
 def get_unit(code: str) -> Unit:
@@ -89,9 +92,18 @@ def check_level_under(level: str, parent: Unit | None) -> None:
         raise InvalidState(_("Đơn vị %(code)s đã sáp nhập, không nhận đơn vị con mới.", code=parent.code))
 
 
+def claim_active(*units: Unit) -> None:
+    """Lock the units' rows in id order (two merges or moves never deadlock) and re-read them:
+    one merged meanwhile → 409 invalid_state. Paths read after this are the committed ones."""
+    for unit in sorted(set(units), key=lambda found: found.id):
+        claim(unit, {"active"}, label=lambda status, code=unit.code: _(
+            "đơn vị %(code)s %(state)s", code=code, state=UNIT_STATES.get(status, status)))
+
+
 def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
     """Re-parent a unit; every path in its subtree follows in one statement."""
     parent = get_unit(new_parent_code)
+    claim_active(unit, parent)  # a concurrent move or merge has committed; old_path below is current
     if parent.is_within(unit):
         raise InvalidState(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó."))
     check_level_under(unit.level, parent)

@@ -110,8 +110,7 @@ def test_book_through_the_api(books, api_as):
 
 def page_client(client, make_user, role=("BL", "treasurer")):
     user = make_user(roles=[role])
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+    client.post("/login", data={"username": user.username, "password": "mat-khau-dai"})  # a server-side session
     return client
 
 

@@ -1,7 +1,7 @@
 """The database itself refuses what the invariants forbid, even to SQL that bypasses the posting service.
 
 Both engines: posted entries, lines and audit rows never change (3, 11); line amounts and guarded
-balances are checked (2, 5); voucher numbers are unique (6). PostgreSQL also checks each statement
+balances are checked (2, 5); kept balances stay under the ceiling; voucher numbers are unique (6). PostgreSQL also checks each statement
 of new lines: the entry balances per fund, and lines only join entries posted in that transaction (1, 3).
 """
 from datetime import date
@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from ledger.accounts.ledger import BALANCE_CEILING
 from ledger.accounts.models import Account, Balance, Entry, Fund, Line, Transaction
 from ledger.extensions import db
 
@@ -76,6 +77,17 @@ def test_a_guarded_balance_cannot_be_written_below_zero(entry):
     db.session.rollback()
 
 
+@pytest.mark.parametrize("table, column", [("balances", "debit_total"), ("balances", "credit_total"),
+                                           ("monthly_balances", "debit"), ("monthly_balances", "credit")])
+@pytest.mark.parametrize("value, ok", [(BALANCE_CEILING, True), (BALANCE_CEILING + 1, False)])
+def test_kept_balances_stay_at_or_under_the_ceiling(entry, table, column, value, ok):
+    """The control (exactly the ceiling) is written; one đồng more is not (a REAL on SQLite: test_posting_limits)."""
+    other = {"debit_total": "credit_total", "credit_total": "debit_total", "debit": "credit", "credit": "debit"}[column]
+    # both sides move, so the no-negative check of guarded rows cannot be what refuses
+    goes_through_or_refused(text(f"UPDATE {table} SET {column} = :value, {other} = :value WHERE unit_id = :unit")
+                            .bindparams(value=value, unit=entry.unit_id), ok, "under_ceiling")
+
+
 @pytest.mark.parametrize("seq, ok", [(2, True), (1, False)])
 def test_voucher_numbers_are_unique_per_unit_type_and_year(entry, seq, ok):
     row = {c.key: getattr(entry, c.key) for c in Entry.__table__.columns if c.key != "id"}
@@ -95,10 +107,11 @@ def new_entry(unit_id: int) -> int:
 
 
 def lines_for(entry_id: int, *amounts) -> list[dict]:
+    """Lines from (account, debit, credit) in fund QKH, or (account, fund, debit, credit)."""
     account = dict(db.session.execute(select(Account.code, Account.id)).all())
-    fund = db.session.scalar(select(Fund.id).where(Fund.code == "QKH"))
-    return [{"entry_id": entry_id, "account_id": account[code], "fund_id": fund, "debit": debit, "credit": credit}
-            for code, debit, credit in amounts]
+    fund = dict(db.session.execute(select(Fund.code, Fund.id)).all())
+    return [{"entry_id": entry_id, "account_id": account[code], "fund_id": fund[rest[0] if len(rest) == 3 else "QKH"],
+             "debit": rest[-2], "credit": rest[-1]} for code, *rest in amounts]
 
 
 @pytest.mark.postgres
@@ -108,6 +121,18 @@ def lines_for(entry_id: int, *amounts) -> list[dict]:
     ((("111", 100, 0),), False),
 ])
 def test_postgres_refuses_an_unbalanced_statement_of_new_lines(entry, amounts, ok):
+    goes_through_or_refused(insert(Line).values(lines_for(new_entry(entry.unit_id), *amounts)), ok, "does not balance")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("amounts, ok", [
+    ((("111", "QKH", 100, 0), ("511", "QKH", 0, 100), ("112", "HB", 40, 0), ("511", "HB", 0, 40)), True),
+    ((("111", "QKH", 100, 0), ("511", "HB", 0, 100)), False),
+    ((("111", "QKH", 100, 0), ("112", "HB", 40, 0), ("511", "QKH", 0, 40), ("511", "HB", 0, 100)), False),
+])
+def test_postgres_checks_each_fund_of_a_new_entry_not_only_its_total(entry, make_fund, amounts, ok):
+    """Lines that balance in total but not per fund are refused: the trigger groups by entry and fund (mutant M4)."""
+    make_fund("HB", owner="SL")
     goes_through_or_refused(insert(Line).values(lines_for(new_entry(entry.unit_id), *amounts)), ok, "does not balance")
 
 

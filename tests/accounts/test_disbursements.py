@@ -39,7 +39,7 @@ def test_created_pending_without_a_number_then_approved_and_numbered(people, bal
     assert {(l["account"], l["debit"], l["credit"]) for l in entry["lines"]} == {("611", 1500000, 0), ("111", 0, 1500000)}
     assert balance(people["approver"], "SL-X01", "111") == 3500000
     again = people["approver"].post(f"/disbursements/{made['id']}/approve")
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
 
 
 def test_the_creator_cannot_approve_their_own(people):
@@ -82,7 +82,8 @@ def test_reject_needs_a_reason_and_ends_it(people):
     r = people["approver"].post(f"/disbursements/{made['id']}/reject", json={"reason": "Thiếu hồ sơ xét duyệt"})
     assert r.status_code == 200 and r.json["status"] == "rejected"
     assert r.json["rejected_reason"] == "Thiếu hồ sơ xét duyệt"
-    assert people["approver"].post(f"/disbursements/{made['id']}/approve").json["code"] == "invalid_state"
+    late = people["approver"].post(f"/disbursements/{made['id']}/approve")
+    assert (late.status_code, late.json["code"]) == (409, "invalid_state")
 
 
 @pytest.mark.parametrize("overrides, code", [

@@ -247,7 +247,7 @@ def test_allowances_from_retained_dues_paid_through_disbursements(books, api_as,
     r = books.post(f"/allowance-rules/{head.json['id']}/payments", json={"year": 2026, "date": "2026-04-01"})
     assert r.status_code == 201 and r.json["status"] == "pending_approval" and r.json["amount"] == 105_000
     again = books.post(f"/allowance-rules/{head.json['id']}/payments", json={"year": 2026, "date": "2026-04-01"})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
     approver = api_as(("SL-X01", "approver"))
     assert approver.post(f"/disbursements/{r.json['id']}/approve").status_code == 200
     assert balance(books, "SL-B1", "615") == 105_000

@@ -55,7 +55,7 @@ def test_reverse_once_and_balances_follow(books):
     assert r.status_code == 201, r.json
     assert r.json["reverses"] == entry["id"] and r.json["number"] == "BT-2026-000002"
     again = books.post(f"/entries/{entry['id']}/reverse", json={"date": "2026-03-12", "reason": "Lần nữa"})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
     rows = books.get("/units/SL-X01/trial-balance").json["rows"]
     assert {(row["account"], row["balance"]) for row in rows} == {("111", 0), ("511", 0)}
     assert books.get(f"/entries/{entry['id']}").json["reversed_by"] == r.json["id"]

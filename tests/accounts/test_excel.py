@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ledger.accounts import excel_import, sheets
 from ledger.accounts.models import Entry
 from ledger.accounts.treasury_models import Donor
+from ledger.core import spreadsheets
 from ledger.core.errors import Duplicate, ValidationFailed
 from ledger.extensions import db
 
@@ -62,7 +63,7 @@ def test_bad_date_cells_are_refused(value):
 def test_csv_with_semicolons_and_windows_encoding_is_read():
     # Windows-1258 writes some letters as a base letter plus a combining tone mark.
     data = "Ho\u0323 tên;Điê\u0323n thoa\u0323i\r\nLo\u0300 Văn Thă\u0301ng;0912345678\r\n".encode("cp1258")
-    assert sheets.read_rows(data, "ds.csv") == [("Họ tên", "Điện thoại"), ("Lò Văn Thắng", "0912345678")]
+    assert spreadsheets.read_rows(data, "ds.csv") == [("Họ tên", "Điện thoại"), ("Lò Văn Thắng", "0912345678")]
 
 
 @pytest.mark.parametrize("data, name, message", [
@@ -72,7 +73,7 @@ def test_csv_with_semicolons_and_windows_encoding_is_read():
 ])
 def test_unreadable_files_get_a_clear_message(data, name, message):
     with pytest.raises(ValidationFailed) as caught:
-        sheets.read_rows(data, name)
+        spreadsheets.read_rows(data, name)
     assert caught.value.detail.startswith(message)
 
 
@@ -204,8 +205,7 @@ def test_donor_rows_with_bad_values_stop_the_import(tree):
 
 def test_import_page_shows_row_errors_and_posts_nothing(tree, client, make_user):
     user = make_user(roles=[("SL", "treasurer")])
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+    client.post("/login", data={"username": user.username, "password": "mat-khau-dai"})  # a server-side session
     bad = xlsx([OPENING_HEADER[1:4], ["QKH", "111", "1.000.000"], ["QKH", "112", "abc"]])
     page = client.post("/units/SL/imports/opening-balances", data={
         "date": "2026-01-01", "idempotency_key": "form-k1", "file": (io.BytesIO(bad), "so-du.xlsx")},
@@ -233,3 +233,25 @@ def test_api_imports_and_cli_shows_progress(tree, api_as, app, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-xlsx", str(path), "--unit", "SL", "--kind", "donors"])
     assert result.exit_code == 0, result.output
     assert "thêm 30 nhà hảo tâm" in result.output
+
+
+def test_a_donor_list_past_the_row_limit_is_refused_by_api_and_page(tree, api_as, page_as):
+    from ledger.core.spreadsheets import MAX_ROWS
+
+    data = xlsx([["Họ tên"], *[[f"Nhà hảo tâm {i}"] for i in range(MAX_ROWS)]])
+    r = api_as(("SL", "admin")).post("/units/SL/imports/donors", data={"file": (io.BytesIO(data), "ds.xlsx")},
+                                     content_type="multipart/form-data")
+    assert r.status_code == 422 and r.json["detail"].startswith("Tệp có hơn 20.000 dòng (giới hạn)"), r.json
+    page = page_as(("SL", "admin")).post("/units/SL/imports/donors", data={"file": (io.BytesIO(data), "ds.xlsx")},
+                                         content_type="multipart/form-data")
+    assert page.status_code == 422 and "Tệp có hơn 20.000 dòng (giới hạn)" in page.text
+    assert db.session.scalar(select(func.count(Donor.id))) == 0
+
+
+def test_a_donor_csv_with_a_bare_cr_in_an_address_is_imported(tree):
+    from ledger.units.services import get_unit
+
+    data = 'Họ tên,Địa chỉ\r\nLò Văn Pọm,"Bản Mé\rxã Mường Bú"\r\n'.encode()
+    result = excel_import.import_donors(get_unit("SL"), data, "ds.csv")
+    assert (result.rows, result.created) == (1, 1)
+    assert db.session.scalar(select(Donor.address)) == "Bản Mé xã Mường Bú"

@@ -16,8 +16,7 @@ def signed_in(client, make_user, make_unit, make_fund, post):
     post("BD", [("614", "QKH-BD", 200_000, 0), ("111", "QKH-BD", 0, 200_000)], on=date(2026, 3, 5),
          memo="Chi văn phòng phẩm", voucher_type="PC")
     user = make_user(roles=[("BD", "viewer")])
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+    client.post("/login", data={"username": user.username, "password": "mat-khau-dai"})  # a server-side session
     return client
 
 

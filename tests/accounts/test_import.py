@@ -22,11 +22,11 @@ from ledger.units.models import Unit
 from ledger.units.services import get_unit
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("LEDGER_SHARED_DIR") or REPO.parent / "shared")
+GEN = REPO / "tests" / "data" / "bench" / "gen.py"  # a copy of ../shared/bench/gen.py
 
 
 def generate(folder: Path, entries: int) -> Path:
-    subprocess.run([sys.executable, str(SHARED / "bench" / "gen.py"), "--entries", str(entries),
+    subprocess.run([sys.executable, str(GEN), "--entries", str(entries),
                     "--out-dir", str(folder)], check=True, capture_output=True)
     return folder / f"journal-{entries}.csv"
 
@@ -242,3 +242,13 @@ def test_an_import_killed_halfway_leaves_nothing_on_postgres(app, database_url, 
                                                              is_postgres):
     assert is_postgres
     crash_leaves_no_trace(app, database_url, big_bundle, post, make_fund)
+
+
+def test_a_journal_record_the_csv_reader_cannot_read_is_named_not_a_traceback(app, bundle):
+    lines = len(read_rows(bundle)) + 2  # the header, then the record added here
+    with open(bundle, "a", encoding="utf-8", newline="") as handle:
+        handle.write('E9,2026-01-05,T01,111,QKH,1000,0,"' + "x" * 140_000 + "\n")
+    result = run(app, "import-journal", str(bundle))
+    assert result.exit_code == 1
+    assert f"Tệp {bundle.name}: Dòng {lines} có ô dài hơn 131.072 ký tự (giới hạn)" in result.output, result.output
+    assert count(Entry) == 0

@@ -1,7 +1,10 @@
 """The pure arithmetic of the books (ledger.py) with plain tuples and hypothesis: no app, no database.
 
-Invariants 1, 2 and 10 at their root: balance per fund, whole positive đồng up to 10^15, chain hashes.
+Invariants 1, 2 and 10 at their root: balance per fund, whole positive đồng up to 10^15 per line and per
+entry, kept balances under the ceiling, chain hashes; how far ahead an entry may be dated.
 """
+from datetime import date
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,6 +97,37 @@ def test_apply_lines_adds_movements_and_leaves_the_input_alone(start, movements)
         debit = start.get(key, (0, 0))[0] + sum(d for k, d, _c in movements if k == key)
         credit = start.get(key, (0, 0))[1] + sum(c for k, _d, c in movements if k == key)
         assert result[key] == (debit, credit)
+
+
+@given(st.lists(st.tuples(st.sampled_from(FUNDS), amounts, st.booleans()), min_size=1, max_size=6))
+def test_entry_total_is_the_larger_side(raw):
+    lines = [LineDraft("111", fund, amount, 0) if debit else LineDraft("511", fund, 0, amount)
+             for fund, amount, debit in raw]
+    debit = sum(amount for _fund, amount, is_debit in raw if is_debit)
+    assert ledger.entry_total(lines) == max(debit, sum(amount for _f, amount, _d in raw) - debit)
+
+
+def test_the_ceiling_leaves_bigint_room_and_is_a_thousand_largest_entries():
+    assert ledger.BALANCE_CEILING == 1000 * ledger.MAX_AMOUNT
+    assert ledger.BALANCE_CEILING + ledger.BALANCE_CEILING < 2**63 - 1  # a stored value plus a batch's own sum
+
+
+@given(st.integers(0, ledger.BALANCE_CEILING), st.integers(0, ledger.BALANCE_CEILING),
+       st.integers(0, 10**6), st.integers(0, 10**6))
+def test_past_ceiling_names_the_keys_whose_either_side_would_cross(debit, credit, add_debit, add_credit):
+    stored = {"cash": (debit, credit), "other": (ledger.BALANCE_CEILING, ledger.BALANCE_CEILING)}
+    moved = {"cash": (add_debit, add_credit), "new": (add_debit, add_credit)}
+    crosses = max(debit + add_debit, credit + add_credit) > ledger.BALANCE_CEILING
+    assert ledger.past_ceiling(stored, moved) == (["cash"] if crosses else [])  # "other" is not moved
+    assert ledger.past_ceiling({}, {"k": (ledger.BALANCE_CEILING + 1, 0)}) == ["k"]
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)))
+def test_latest_date_is_one_year_ahead(today):
+    latest = ledger.latest_date(today)
+    assert latest.year == today.year + 1 and latest.month == today.month
+    assert latest.day == today.day or (today.month, today.day, latest.day) == (2, 29, 28)
+    assert 365 <= (latest - today).days <= 366
 
 
 def content(**changes):

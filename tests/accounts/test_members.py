@@ -133,3 +133,26 @@ def test_roster_pages_add_import_and_population(api, page_as):
     assert moved.status_code == 303 and api.get(f"/members/{member}").json["unit"] == "SL-B2"
     assert page_as(("SL-X02", "treasurer")).post(f"/members/{member}", data={"action": "leave",
                                                                              "left_on": "2026-01-01"}).status_code == 403
+
+
+def test_a_roster_past_the_row_limit_or_not_an_xlsx_adds_nobody(api):
+    from ledger.core.spreadsheets import MAX_ROWS
+
+    r = upload(api, "SL-B1", roster(*[[f"Hội viên {i}", 1970] for i in range(MAX_ROWS)]))
+    assert r.status_code == 422 and r.json["detail"].startswith("Tệp có hơn 20.000 dòng (giới hạn)"), r.json
+    r = upload(api, "SL-B1", io.BytesIO(b"\x00\x01 garbage, not a workbook" * 50))
+    assert r.status_code == 422 and r.json["detail"].startswith("Không đọc được tệp Excel (.xlsx)"), r.json
+    assert api.get("/units/SL-B1/members").json["total"] == 0
+
+
+def test_a_roster_whose_title_is_merged_is_still_read(api):
+    book = Workbook()
+    book.active.append(["DANH SÁCH HỘI VIÊN CHI HỘI TỔ 1"])
+    book.active.append(["Họ và tên", "Năm sinh"])
+    book.active.append(["Lò Văn Pọm", 1968])
+    book.active.merge_cells("A1:B1")
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    r = upload(api, "SL-B1", data)
+    assert r.status_code == 201 and r.json["added"] == 1, r.json

@@ -62,14 +62,15 @@ def test_afterwards_posting_to_the_merged_unit_is_refused(reform):
     receipt = {"date": "2026-07-02", "amount": 1000, "method": "cash", "fund": "HOIPHI", "category": "donation",
                "donor": {"name": "Hà Văn Tú", "kind": "individual", "publish": "full"}}
     r = reform.post("/units/SL-X02/receipts", json=receipt)
-    assert r.status_code == 422 and r.json["code"] in ("invalid_state", "period_closed")
+    assert r.status_code == 422 and r.json["code"] == "period_closed"
+    assert "sáp nhập vào" in r.json["detail"] and "30/06/2026" in r.json["detail"]
     later = reform.post("/units/SL-X02/receipts", json={**receipt, "date": "2026-07-01"})
-    assert later.status_code == 422 and later.json["code"] == "invalid_state"
+    assert later.status_code == 422 and later.json["code"] == "period_closed"
     again = reform.post("/units/SL-X02/merge", json={"into": "SL-X01", "on": "2026-07-01"})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
     payment = {"date": "2026-07-02", "amount": 1000, "method": "cash", "fund": "HOIPHI", "category": "other",
                "payee": {"name": "Hà Văn Tú"}}
-    assert reform.post("/units/SL-X02/disbursements", json=payment).json["code"] == "invalid_state"
+    assert reform.post("/units/SL-X02/disbursements", json=payment).json["code"] == "period_closed"
     assert reform.post("/units/SL-B3/receipts", json=receipt).status_code == 201
 
 

@@ -147,10 +147,10 @@ def test_ambiguous_codes_are_suggested_then_confirmed_or_rejected(bank):
     rejected = bank.post(f"/bank-lines/{line['id']}/reject")
     assert rejected.json["status"] == "unmatched" and rejected.json["receipt_id"] is None
     wrong = bank.post(f"/bank-lines/{line['id']}/confirm")
-    assert wrong.status_code == 422 and wrong.json["code"] == "invalid_state"
+    assert wrong.status_code == 409 and wrong.json["code"] == "invalid_state"
     manual = bank.post(f"/bank-lines/{line['id']}/match", json={"receipt_id": second.id})
     assert manual.status_code == 200 and manual.json["status"] == "matched" and manual.json["receipt_id"] == second.id
-    assert bank.post(f"/bank-lines/{line['id']}/receipt", json={"donor": {"name": "X"}}).status_code == 422
+    assert bank.post(f"/bank-lines/{line['id']}/receipt", json={"donor": {"name": "X"}}).status_code == 409
 
 
 def test_unmatched_credit_becomes_a_bank_receipt_in_one_step(bank):
@@ -172,7 +172,7 @@ def test_unmatched_credit_becomes_a_bank_receipt_in_one_step(bank):
     book = bank.get("/units/BL/books/bank?from=2026-03-01&to=2026-03-31").json
     assert [(row["number"], row["receipt"]) for row in book["rows"]] == [(receipt.number, 3_000_000)]
     twice = bank.post(f"/bank-lines/{line['id']}/receipt", json=body)
-    assert twice.status_code == 422 and twice.json["code"] == "invalid_state"
+    assert twice.status_code == 409 and twice.json["code"] == "invalid_state"
 
 
 def test_only_treasurers_of_the_unit_reconcile(bank, api_as):
@@ -188,8 +188,7 @@ def test_only_treasurers_of_the_unit_reconcile(bank, api_as):
 
 def login(client, make_user, role):
     user = make_user(roles=[role])
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+    client.post("/login", data={"username": user.username, "password": "mat-khau-dai"})  # a server-side session
     return client
 
 
@@ -232,3 +231,20 @@ def test_fund_page_shows_vietqr_and_sets_it(bank, client, make_user):
     assert fields["38"]["01"] == {"00": "970405", "01": "888800001234"} and fields["62"]["08"] == "QKHBL"
     viewer = login(client, make_user, ("BL", "viewer"))
     assert viewer.post("/funds/QKH-BL/payment-details", data={"memo_code": "X"}).status_code == 403
+
+
+def test_bare_crs_in_a_statement_are_read_not_a_500(bank):
+    """A CR alone inside a quoted memo stays in it (shown as a space); between cells it ends the row."""
+    text = (HEADER.rstrip("\n") + "\r10/03/2026,A1,\"LO THI MAI\rQKHBL\",,100.000\r"
+            "11/03/2026,A2,CT DEN,,200.000\r")
+    r = upload(bank, text)
+    assert r.status_code == 201, r.json
+    assert (r.json["rows_read"], r.json["lines_added"]) == (2, 2)
+    memos = db.session.scalars(select(BankStatementLine.description).order_by(BankStatementLine.id)).all()
+    assert memos == ["LO THI MAI QKHBL", "CT DEN"]
+
+
+def test_a_statement_row_the_csv_reader_cannot_read_is_a_422_naming_it(bank):
+    r = upload(bank, HEADER + "10/03/2026,A1,QKHBL,,100.000\n" + '12/03/2026,A2,"' + "x" * 140_000 + "\n")
+    assert r.status_code == 422 and r.json["detail"].startswith("Dòng 3 có ô dài hơn 131.072 ký tự"), r.json
+    assert db.session.scalar(select(func.count(BankStatementLine.id))) == 0

@@ -122,3 +122,13 @@ def test_check_of_one_unit_only_reads_that_unit(books, app, make_unit):
     db.session.commit()
     assert app.test_cli_runner().invoke(args=["check", "--unit", "SL-X02"]).exit_code == 0
     assert app.test_cli_runner().invoke(args=["check", "--unit", "SL-X01"]).exit_code == 1
+
+
+def test_a_kept_balance_difference_is_named_in_plain_words(books, app):
+    """Item 8: the account, fund and month a volunteer can look up, never a Python repr."""
+    db.session.execute(text("UPDATE monthly_balances SET debit = debit + 1 WHERE debit > 0"))
+    db.session.commit()
+    problems = books.get("/units/SL-X01/verify").json["problems"]
+    assert problems == [("Bảng số phát sinh tháng lưu sẵn khác tổng các dòng (tại tài khoản 111, quỹ QKH, "
+                         "tháng 03/2026).")]
+    assert "datetime" not in check(app)[1]

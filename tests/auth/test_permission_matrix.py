@@ -3,7 +3,9 @@
 ROWS has one line per (method, rule) exactly as app.url_map names it; a new endpoint fails
 test_every_endpoint_has_a_row until its line is added. A path parameter is filled from the
 object of that name built in the subtree being tried (see PARAMS and MAKERS); bodies are minimal
-and valid, so the permission check is what answers. What counts is 403 or not, and 401 without a token.
+and valid, so the permission check is what answers. A caller who may act gets the row's status: the
+success status, or (status, code) where the fixtures make success impossible; a write gets freshly made
+objects for each such caller. A caller who may not gets 403, or 401 without a token, and changes nothing.
 """
 import io
 import re
@@ -11,8 +13,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from ledger.core.dates import vn_today
+from ledger.extensions import db
 
 EVERYONE = frozenset({"admin", "treasurer", "approver", "reviewer", "auditor", "viewer"})
 READ = EVERYONE                                       # on the unit and below
@@ -24,6 +28,8 @@ NOMINATE = frozenset({"admin", "treasurer", "approver"})
 MANAGE = frozenset({"admin"})                         # units, users, roles
 ASSIGNED = frozenset({"reviewer"})                    # the round's assigned reviewer, nobody else
 SIGNED_IN, ANY_ADMIN, ROOT_ADMIN, OPEN = "signed in", "admin anywhere", "root admin", "open"
+VOLATILE = {"last_used_at"}  # written when a token is used, refused or not
+HIDDEN = {("GET", "/donors/<donor_id>")}  # a donor the caller may not read is not found (404), not forbidden
 
 TODAY, YEAR = vn_today().isoformat(), vn_today().year
 PASSWORD = "mat-khau-dai"
@@ -36,111 +42,114 @@ class Upload(dict):
     """A multipart body: a small CSV in "file", plus these form fields."""
 
 
-# method  rule (after /api/v1)                                  who        body (query string for GET)
+# ok: what a caller who may gets — the success status, or (status, code) where the fixtures rule success out
+# method  rule (after /api/v1)                                  who        ok   body (query string for GET)
 ROWS = [
-    ("POST",  "/auth/tokens",                                   OPEN,      {"username": "xem.own", "password": PASSWORD}),
-    ("POST",  "/users",                                         ANY_ADMIN, {"username": "u{new}", "password": PASSWORD, "full_name": "Người mới"}),
-    ("GET",   "/users/<username>",                              ANY_ADMIN, None),
-    ("POST",  "/users/<username>/roles",                        MANAGE,    {"unit": "{unit}", "role": "viewer"}),
-    ("POST",  "/units",                                         MANAGE,    {"code": "N{new}", "name": "Chi hội mới", "level": "branch", "parent": "{unit}"}),
-    ("GET",   "/units",                                         SIGNED_IN, None),
-    ("GET",   "/units/<code>",                                  READ,      None),
-    ("POST",  "/units/<code>/move",                             MANAGE,    {"parent": "{province}"}),
-    ("POST",  "/units/<code>/merge",                            MANAGE,    {"into": "{province}", "on": TODAY}),
-    ("GET",   "/accounts",                                      SIGNED_IN, None),
-    ("POST",  "/accounts",                                      ROOT_ADMIN, {"code": "1119", "name": "Tiền mặt khác", "parent": "111"}),
-    ("POST",  "/funds",                                         SETUP,     {"code": "F{new}", "name": "Quỹ mới", "owner_unit": "{unit}", "kind": "unrestricted"}),
-    ("GET",   "/funds/<code>",                                  READ,      None),
-    ("PUT",   "/funds/<code>/payment-details",                  SETUP,     {"memo_code": "M{new}"}),
-    ("GET",   "/funds/<code>/vietqr",                           READ,      None),
-    ("GET",   "/units/<code>/funds",                            READ,      None),
-    ("POST",  "/units/<code>/entries",                          POST,      {"date": TODAY, "lines": DONATION}),
-    ("GET",   "/units/<code>/entries",                          READ,      None),
-    ("GET",   "/entries/<entry_id>",                            READ,      None),
-    ("POST",  "/entries/<entry_id>/reverse",                    POST,      {"date": TODAY, "reason": "Ghi nhầm"}),
-    ("POST",  "/units/<code>/periods/close",                    CLOSE,     {"through": "{yesterday}"}),
-    ("GET",   "/units/<code>/trial-balance",                    READ,      None),
-    ("GET",   "/units/<code>/verify",                           READ,      None),
-    ("POST",  "/units/<code>/receipts",                         POST,      {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "donation", "donor": DONOR}),
-    ("GET",   "/units/<code>/receipts",                         READ,      None),
-    ("GET",   "/receipts/<receipt_id>",                         READ,      None),
-    ("GET",   "/receipts/<receipt_id>/pdf",                     READ,      None),
-    ("GET",   "/units/<code>/donors",                           READ,      None),
-    ("GET",   "/donors/<donor_id>",                             READ,      None),
-    ("GET",   "/units/<code>/donors/<donor_id>/statement",      READ,      {"year": YEAR}),
-    ("POST",  "/units/<code>/disbursements",                    POST,      {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "other", "payee": {"name": "Cửa hàng sách"}}),
-    ("GET",   "/units/<code>/disbursements",                    READ,      None),
-    ("GET",   "/disbursements/<disbursement_id>",               READ,      None),
-    ("GET",   "/disbursements/<disbursement_id>/pdf",           READ,      None),
-    ("POST",  "/disbursements/<disbursement_id>/approve",       APPROVE,   None),
-    ("POST",  "/disbursements/<disbursement_id>/reject",        APPROVE,   {"reason": "Thiếu chứng từ"}),
-    ("PUT",   "/units/<code>/approval-policy",                  SETUP,     {"threshold": None}),
-    ("POST",  "/units/<code>/remittances",                      POST,      {"date": TODAY, "to_unit": "{province}", "fund": "{fund}", "amount": 1000, "method": "cash"}),
-    ("GET",   "/units/<code>/remittances",                      READ,      None),
-    ("GET",   "/units/<code>/books/<kind>",                     READ,      None),
-    ("GET",   "/units/<code>/bank-accounts",                    READ,      None),
-    ("POST",  "/units/<code>/bank-accounts",                    SETUP,     {"name": "Agribank", "account_number": "8888 {n}"}),
-    ("PUT",   "/bank-accounts/<account_id>/mapping",            SETUP,     {"date": "Ngày giao dịch", "description": "Nội dung", "credit": "Ghi có"}),
-    ("POST",  "/bank-accounts/<account_id>/statements",         POST,      Upload()),
-    ("GET",   "/bank-accounts/<account_id>/lines",              READ,      None),
-    ("POST",  "/bank-lines/<line_id>/confirm",                  POST,      None),
-    ("POST",  "/bank-lines/<line_id>/reject",                   POST,      None),
-    ("POST",  "/bank-lines/<line_id>/match",                    POST,      {"receipt_id": "{receipt}"}),
-    ("POST",  "/bank-lines/<line_id>/receipt",                  POST,      {"donor": DONOR, "fund": "{fund}"}),
-    ("POST",  "/units/<code>/imports/opening-balances",         POST,      Upload(date=TODAY)),
-    ("POST",  "/units/<code>/imports/donors",                   SETUP,     Upload()),
-    ("POST",  "/units/<code>/members",                          SETUP,     {"full_name": "Lò Văn Mới"}),
-    ("GET",   "/units/<code>/members",                          READ,      None),
-    ("POST",  "/units/<code>/members/import",                   SETUP,     Upload()),
-    ("GET",   "/members/<member_id>",                           READ,      None),
-    ("PUT",   "/members/<member_id>",                           SETUP,     {"phone": "0912345678"}),
-    ("POST",  "/members/<member_id>/leave",                     SETUP,     {"on": TODAY}),
-    ("POST",  "/members/<member_id>/move",                      SETUP,     {"unit": "{branch}"}),
-    ("PUT",   "/units/<code>/population",                       SETUP,     {"population": 1000}),
-    ("GET",   "/units/<code>/membership",                       READ,      None),
-    ("PUT",   "/units/<code>/dues-policy",                      SETUP,     {"year": YEAR, "amount": 12000, "fund": "{fund}", "split": {"branch": 100}}),
-    ("GET",   "/units/<code>/dues-policy",                      READ,      {"year": YEAR}),
-    ("POST",  "/units/<code>/dues",                             POST,      {"member_id": "{member}", "year": YEAR, "date": TODAY, "method": "cash"}),
-    ("POST",  "/units/<code>/dues/sheet",                       POST,      {"member_ids": ["{member}"], "year": YEAR, "date": TODAY}),
-    ("GET",   "/units/<code>/dues-status",                      READ,      {"year": YEAR}),
-    ("POST",  "/units/<code>/allowance-rules",                  SETUP,     {"position": "Chi hội trưởng", "payee_name": "Lò Văn Tâm", "basis": "fixed", "amount": 100000, "fund": "{fund}"}),
-    ("GET",   "/units/<code>/allowances",                       READ,      {"year": YEAR}),
-    ("POST",  "/allowance-rules/<rule_id>/payments",            POST,      {"year": YEAR, "date": TODAY}),
-    ("POST",  "/campaigns",                                     SETUP,     {"code": "C{new}", "name": "Vận động", "owner_unit": "{unit}", "fund": "{fund}", "starts_on": TODAY, "ends_on": TODAY}),
-    ("GET",   "/campaigns/<code>",                              SIGNED_IN, None),
-    ("PUT",   "/campaigns/<code>/targets",                      SETUP,     {"targets": [{"unit": "{unit}", "amount": 1000000}]}),
-    ("POST",  "/campaigns/<code>/pledges",                      POST,      {"donor": DONOR, "amount": 500000, "due_on": TODAY}),
-    ("GET",   "/campaigns/<code>/pledges",                      READ,      None),
-    ("GET",   "/campaigns/<code>/progress",                     SIGNED_IN, None),
-    ("GET",   "/campaigns/<code>/honor-roll",                   SIGNED_IN, None),
-    ("POST",  "/units/<code>/statements",                       POST,      {"period_start": "{closed_start}", "period_end": "{closed_end}"}),
-    ("GET",   "/units/<code>/statements",                       READ,      None),
-    ("GET",   "/statements/<statement_id>",                     READ,      None),
-    ("POST",  "/statements/<statement_id>/publish",             APPROVE,   {}),
-    ("POST",  "/units/<code>/reports",                          POST,      {"kind": "yearly", "period": str(YEAR - 1)}),
-    ("GET",   "/reports/<report_id>",                           READ,      None),
-    ("POST",  "/reports/<report_id>/receive",                   POST,      None),
-    ("GET",   "/units/<code>/reports/status",                   READ,      {"kind": "yearly", "period": str(YEAR - 1)}),
-    ("GET",   "/units/<code>/disclosure",                       READ,      None),
-    ("GET",   "/scholarships/presets",                          SIGNED_IN, None),
-    ("POST",  "/scholarships/programs",                         SETUP,     {"code": "P{new}", "name": "Học bổng", "owner_unit": "{unit}", "fund": "{fund}", "award_amount": 1000000, "rules": {"field": "grade", "gte": 1}}),
-    ("GET",   "/scholarships/programs/<code>",                  READ,      None),
-    ("PUT",   "/scholarships/programs/<code>/rules",            SETUP,     {"award_amount": 1500000}),
-    ("POST",  "/scholarships/programs/<code>/rounds",           SETUP,     {"school_year": "2025-2026", "budget": 1000000, "nominations_close_on": "{tomorrow}"}),
-    ("GET",   "/scholarships/rounds/<round_id>",                READ,      None),
-    ("PATCH", "/scholarships/rounds/<round_id>",                SETUP,     {"name": "Đợt xét mới"}),
-    ("POST",  "/scholarships/rounds/<round_id>/candidates",     NOMINATE,  {"nominated_by": "{unit}", "student": {"full_name": "Lò Thị Mai", "date_of_birth": "2011-04-02", "gender": "female", "student_code": "HS{new}", "school": "THCS Chiềng Sinh", "grade": 9, "household_status": "poor", "orphan": "none", "disability": False, "ethnic_minority": True, "academic_result": "kha", "conduct": "tot"}}),
-    ("GET",   "/scholarships/rounds/<round_id>/candidates",     READ,      None),
-    ("POST",  "/scholarships/rounds/<round_id>/reviewers",      SETUP,     {"usernames": ["{reviewer}"]}),
-    ("POST",  "/scholarships/candidates/<candidate_id>/reviews", ASSIGNED, {"recommend": True}),
-    ("POST",  "/scholarships/rounds/<round_id>/decide",         APPROVE,   {"decision_number": "15/QĐ-KH", "decided_on": TODAY}),
-    ("GET",   "/scholarships/rounds/<round_id>/signoff/pdf",    READ,      None),
-    ("GET",   "/scholarships/rounds/<round_id>/decision/pdf",   READ,      None),
-    ("GET",   "/scholarships/rounds/<round_id>/certificates/pdf", READ,    None),
-    ("POST",  "/scholarships/rounds/<round_id>/pay",            POST,      {"date": TODAY, "method": "cash"}),
-    ("GET",   "/scholarships/awards/<award_id>",                READ,      None),
-    ("POST",  "/scholarships/awards/<award_id>/pay",            POST,      {"date": TODAY, "method": "cash"}),
-    ("POST",  "/scholarships/awards/<award_id>/renew",          APPROVE,   {"school_year": "2026-2027", "decided_on": TODAY, "grade": 10, "academic_result": "kha", "conduct": "tot"}),
+    ("POST",  "/auth/tokens",                                   OPEN,      201, {"username": "xem.own", "password": PASSWORD}),
+    ("GET",   "/auth/tokens",                                   SIGNED_IN, 200, None),
+    ("DELETE", "/auth/tokens/<int:token_id>",                   SIGNED_IN, (404, "not_found"), None),
+    ("POST",  "/users",                                         ANY_ADMIN, 201, {"username": "u{new}", "password": PASSWORD, "full_name": "Người mới"}),
+    ("GET",   "/users/<username>",                              ANY_ADMIN, 200, None),
+    ("POST",  "/users/<username>/roles",                        MANAGE,    201, {"unit": "{unit}", "role": "auditor"}),
+    ("POST",  "/units",                                         MANAGE,    201, {"code": "N{new}", "name": "Chi hội mới", "level": "branch", "parent": "{unit}"}),
+    ("GET",   "/units",                                         SIGNED_IN, 200, None),
+    ("GET",   "/units/<code>",                                  READ,      200, None),
+    ("POST",  "/units/<code>/move",                             MANAGE,    200, {"parent": "{province}"}),
+    ("POST",  "/units/<code>/merge",                            MANAGE,    200, {"into": "{province}", "on": TODAY}),
+    ("GET",   "/accounts",                                      SIGNED_IN, 200, None),
+    ("POST",  "/accounts",                                      ROOT_ADMIN, 201, {"code": "1119", "name": "Tiền mặt khác", "parent": "111"}),
+    ("POST",  "/funds",                                         SETUP,     201, {"code": "F{new}", "name": "Quỹ mới", "owner_unit": "{unit}", "kind": "unrestricted"}),
+    ("GET",   "/funds/<code>",                                  READ,      200, None),
+    ("PUT",   "/funds/<code>/payment-details",                  SETUP,     200, {"memo_code": "M{new}"}),
+    ("GET",   "/funds/<code>/vietqr",                           READ,      200, None),
+    ("GET",   "/units/<code>/funds",                            READ,      200, None),
+    ("POST",  "/units/<code>/entries",                          POST,      201, {"date": TODAY, "lines": DONATION}),
+    ("GET",   "/units/<code>/entries",                          READ,      200, None),
+    ("GET",   "/entries/<entry_id>",                            READ,      200, None),
+    ("POST",  "/entries/<entry_id>/reverse",                    POST,      201, {"date": TODAY, "reason": "Ghi nhầm"}),
+    ("POST",  "/units/<code>/periods/close",                    CLOSE,     200, {"through": "{close_through}"}),
+    ("GET",   "/units/<code>/trial-balance",                    READ,      200, None),
+    ("GET",   "/units/<code>/verify",                           READ,      200, None),
+    ("POST",  "/units/<code>/receipts",                         POST,      201, {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "donation", "donor": DONOR}),
+    ("GET",   "/units/<code>/receipts",                         READ,      200, None),
+    ("GET",   "/receipts/<receipt_id>",                         READ,      200, None),
+    ("GET",   "/receipts/<receipt_id>/pdf",                     READ,      200, None),
+    ("GET",   "/units/<code>/donors",                           READ,      200, None),
+    ("GET",   "/donors/<donor_id>",                             READ,      200, None),
+    ("GET",   "/units/<code>/donors/<donor_id>/statement",      READ,      200, {"year": YEAR}),
+    ("POST",  "/units/<code>/disbursements",                    POST,      201, {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "other", "payee": {"name": "Cửa hàng sách"}}),
+    ("GET",   "/units/<code>/disbursements",                    READ,      200, None),
+    ("GET",   "/disbursements/<disbursement_id>",               READ,      200, None),
+    ("GET",   "/disbursements/<disbursement_id>/pdf",           READ,      200, None),
+    ("POST",  "/disbursements/<disbursement_id>/approve",       APPROVE,   200, None),
+    ("POST",  "/disbursements/<disbursement_id>/reject",        APPROVE,   200, {"reason": "Thiếu chứng từ"}),
+    ("PUT",   "/units/<code>/approval-policy",                  SETUP,     200, {"threshold": None}),
+    ("POST",  "/units/<code>/remittances",                      POST,      201, {"date": TODAY, "to_unit": "{province}", "fund": "{fund}", "amount": 1000, "method": "cash"}),
+    ("GET",   "/units/<code>/remittances",                      READ,      200, None),
+    ("GET",   "/units/<code>/books/<kind>",                     READ,      200, None),
+    ("GET",   "/units/<code>/bank-accounts",                    READ,      200, None),
+    ("POST",  "/units/<code>/bank-accounts",                    SETUP,     201, {"name": "Agribank", "account_number": "8888 {n}"}),
+    ("PUT",   "/bank-accounts/<account_id>/mapping",            SETUP,     200, {"date": "Ngày giao dịch", "description": "Nội dung", "credit": "Ghi có"}),
+    ("POST",  "/bank-accounts/<account_id>/statements",         POST,      201, Upload()),
+    ("GET",   "/bank-accounts/<account_id>/lines",              READ,      200, None),
+    ("POST",  "/bank-lines/<line_id>/confirm",                  POST,      (409, "invalid_state"), None),
+    ("POST",  "/bank-lines/<line_id>/reject",                   POST,      (409, "invalid_state"), None),
+    ("POST",  "/bank-lines/<line_id>/match",                    POST,      (422, "validation"), {"receipt_id": "{receipt}"}),
+    ("POST",  "/bank-lines/<line_id>/receipt",                  POST,      201, {"donor": DONOR, "fund": "{fund}"}),
+    ("POST",  "/units/<code>/imports/opening-balances",         POST,      (422, "validation"), Upload(date=TODAY)),
+    ("POST",  "/units/<code>/imports/donors",                   SETUP,     (422, "validation"), Upload()),
+    ("POST",  "/units/<code>/members",                          SETUP,     (422, "validation"), {"full_name": "Lò Văn Mới"}),
+    ("GET",   "/units/<code>/members",                          READ,      200, None),
+    ("POST",  "/units/<code>/members/import",                   SETUP,     (422, "validation"), Upload()),
+    ("GET",   "/members/<member_id>",                           READ,      200, None),
+    ("PUT",   "/members/<member_id>",                           SETUP,     200, {"phone": "0912345678"}),
+    ("POST",  "/members/<member_id>/leave",                     SETUP,     200, {"on": TODAY}),
+    ("POST",  "/members/<member_id>/move",                      SETUP,     200, {"unit": "{branch}"}),
+    ("PUT",   "/units/<code>/population",                       SETUP,     200, {"population": 1000}),
+    ("GET",   "/units/<code>/membership",                       READ,      200, None),
+    ("PUT",   "/units/<code>/dues-policy",                      SETUP,     200, {"year": YEAR, "amount": 12000, "fund": "{fund}", "split": {"branch": 100}}),
+    ("GET",   "/units/<code>/dues-policy",                      READ,      (422, "invalid_state"), {"year": YEAR}),
+    ("POST",  "/units/<code>/dues",                             POST,      (422, "invalid_state"), {"member_id": "{member}", "year": YEAR, "date": TODAY, "method": "cash"}),
+    ("POST",  "/units/<code>/dues/sheet",                       POST,      (422, "validation"), {"member_ids": ["{member}"], "year": YEAR, "date": TODAY}),
+    ("GET",   "/units/<code>/dues-status",                      READ,      200, {"year": YEAR}),
+    ("POST",  "/units/<code>/allowance-rules",                  SETUP,     201, {"position": "Chi hội trưởng", "payee_name": "Lò Văn Tâm", "basis": "fixed", "amount": 100000, "fund": "{fund}"}),
+    ("GET",   "/units/<code>/allowances",                       READ,      200, {"year": YEAR}),
+    ("POST",  "/allowance-rules/<rule_id>/payments",            POST,      201, {"year": YEAR, "date": TODAY}),
+    ("POST",  "/campaigns",                                     SETUP,     201, {"code": "C{new}", "name": "Vận động", "owner_unit": "{unit}", "fund": "{fund}", "starts_on": TODAY, "ends_on": TODAY}),
+    ("GET",   "/campaigns/<code>",                              SIGNED_IN, 200, None),
+    ("PUT",   "/campaigns/<code>/targets",                      SETUP,     200, {"targets": [{"unit": "{unit}", "amount": 1000000}]}),
+    ("POST",  "/campaigns/<code>/pledges",                      POST,      201, {"donor": DONOR, "amount": 500000, "due_on": TODAY}),
+    ("GET",   "/campaigns/<code>/pledges",                      READ,      200, None),
+    ("GET",   "/campaigns/<code>/progress",                     SIGNED_IN, 200, None),
+    ("GET",   "/campaigns/<code>/honor-roll",                   SIGNED_IN, 200, None),
+    ("POST",  "/units/<code>/statements",                       POST,      201, {"period_start": "{closed_start}", "period_end": "{closed_end}"}),
+    ("GET",   "/units/<code>/statements",                       READ,      200, None),
+    ("GET",   "/statements/<statement_id>",                     READ,      200, None),
+    ("POST",  "/statements/<statement_id>/publish",             APPROVE,   200, {}),
+    ("POST",  "/units/<code>/reports",                          POST,      201, {"kind": "yearly", "period": "{report_year}"}),
+    ("GET",   "/reports/<report_id>",                           READ,      200, None),
+    ("POST",  "/reports/<report_id>/receive",                   POST,      200, None),
+    ("GET",   "/units/<code>/reports/status",                   READ,      200, {"kind": "yearly", "period": str(YEAR - 1)}),
+    ("GET",   "/units/<code>/disclosure",                       READ,      200, None),
+    ("GET",   "/scholarships/presets",                          SIGNED_IN, 200, None),
+    ("POST",  "/scholarships/programs",                         SETUP,     201, {"code": "P{new}", "name": "Học bổng", "owner_unit": "{unit}", "fund": "{fund}", "award_amount": 1000000, "rules": {"field": "grade", "gte": 1}}),
+    ("GET",   "/scholarships/programs/<code>",                  READ,      200, None),
+    ("PUT",   "/scholarships/programs/<code>/rules",            SETUP,     200, {"award_amount": 1500000}),
+    ("POST",  "/scholarships/programs/<code>/rounds",           SETUP,     201, {"school_year": "2025-2026", "budget": 1000000, "nominations_close_on": "{tomorrow}"}),
+    ("GET",   "/scholarships/rounds/<round_id>",                READ,      200, None),
+    ("PATCH", "/scholarships/rounds/<round_id>",                SETUP,     200, {"name": "Đợt xét mới"}),
+    ("POST",  "/scholarships/rounds/<round_id>/candidates",     NOMINATE,  201, {"nominated_by": "{unit}", "student": {"full_name": "Lò Thị Mai", "date_of_birth": "2011-04-02", "gender": "female", "student_code": "HS{new}", "school": "THCS Chiềng Sinh", "grade": 9, "household_status": "poor", "orphan": "none", "disability": False, "ethnic_minority": True, "academic_result": "kha", "conduct": "tot"}}),
+    ("GET",   "/scholarships/rounds/<round_id>/candidates",     READ,      200, None),
+    ("POST",  "/scholarships/rounds/<round_id>/reviewers",      SETUP,     200, {"usernames": ["{reviewer}"]}),
+    ("POST",  "/scholarships/candidates/<candidate_id>/reviews", ASSIGNED, 201, {"recommend": True}),
+    ("POST",  "/scholarships/rounds/<round_id>/decide",         APPROVE,   200, {"decision_number": "15/QĐ-KH", "decided_on": TODAY}),
+    ("GET",   "/scholarships/rounds/<round_id>/signoff/pdf",    READ,      (422, "invalid_state"), None),
+    ("GET",   "/scholarships/rounds/<round_id>/decision/pdf",   READ,      (422, "invalid_state"), None),
+    ("GET",   "/scholarships/rounds/<round_id>/certificates/pdf", READ,    (422, "invalid_state"), None),
+    ("POST",  "/scholarships/rounds/<round_id>/pay",            POST,      (422, "invalid_state"), {"date": TODAY, "method": "cash"}),
+    ("GET",   "/scholarships/awards/<award_id>",                READ,      200, None),
+    ("POST",  "/scholarships/awards/<award_id>/pay",            POST,      201, {"date": TODAY, "method": "cash"}),
+    ("POST",  "/scholarships/awards/<award_id>/renew",          APPROVE,   (422, "invalid_state"), {"school_year": "2026-2027", "decided_on": TODAY, "grade": 10, "academic_result": "kha", "conduct": "tot"}),
 ]
 ROLES = (*sorted(EVERYONE), "none", None)  # "none": a valid token and no role; None: no token at all
 SCOPES = ("own", "other")
@@ -153,6 +162,7 @@ PARAMS = {"entry_id": "entry", "receipt_id": "receipt", "donor_id": "donor", "di
           "member_id": "member", "rule_id": "rule", "account_id": "bank_account", "line_id": "bank_line",
           "statement_id": "statement", "report_id": "report", "round_id": "round", "candidate_id": "candidate",
           "award_id": "award", "username": "username", "kind": "book"}
+PARAMS["token_id"] = "n"  # a token id: one's own only, so to every caller here someone else's (404)
 CODES = {"units": "unit", "funds": "fund", "campaigns": "campaign", "programs": "program"}
 
 
@@ -179,14 +189,40 @@ class World:
         self.callers["none"] = api_as()
         self.callers[None] = anonymous_api
         self.objects: dict[tuple[str, str], object] = {}
+        self.generation = 0  # how many times fresh() was called: dates and periods that must not repeat
+        self.closed: set[str] = set()
+
+    def fresh(self) -> None:
+        """Forget the objects made so far: the next caller acts on new ones, not on what another changed."""
+        self.objects.clear()
+        self.generation += 1
+
+    def snapshot(self) -> dict[str, list[str]]:
+        """Every row of every table, less the token's last use: what a refused call must leave alone."""
+        rows = {table.name: sorted(map(repr, db.session.execute(
+            select(*(column for column in table.columns if column.name not in VOLATILE)))))
+            for table in db.metadata.sorted_tables}
+        db.session.rollback()  # a read: end it, so that no lock is held between calls
+        return rows
+
+    def close_once(self, scope: str) -> None:
+        """The books of the scope's commune closed through day -30, for statements over a closed period."""
+        unit = self.value("unit", scope)
+        if unit not in self.closed:
+            self.made(f"/units/{unit}/periods/close", {"through": days(-30)}, status=200)
+            self.closed.add(unit)
 
     def value(self, name: str, scope: str):
         """The placeholder's value in a scope: fixed names first, then objects made once."""
         province = "PA" if scope == "own" else "PB"
         fixed = {"province": province, "unit": f"{province}-X", "branch": f"{province}-X-B",
                  "fund": f"Q{province}", "username": f"xem.{scope}", "book": "cash", "reviewer": "reviewer.matrix",
-                 "new": uuid.uuid4().hex[:8], "n": str(uuid.uuid4().int % 10**6), "yesterday": days(-1),
-                 "tomorrow": days(10), "closed_start": days(-40), "closed_end": days(-30)}
+                 "new": uuid.uuid4().hex[:8], "n": str(uuid.uuid4().int % 10**6),
+                 "close_through": days(self.generation - 3), "report_year": str(YEAR - 1 - self.generation),
+                 "tomorrow": days(10), "closed_start": days(-39 - 10 * self.generation),
+                 "closed_end": days(-30 - 10 * self.generation)}
+        if name in ("closed_start", "closed_end"):
+            self.close_once(scope)
         if name in fixed:
             return fixed[name]
         if (name, scope) not in self.objects:
@@ -247,9 +283,8 @@ def make_award(world, scope):
 
 
 def make_statement(world, scope):
-    unit = world.value("unit", scope)
-    world.made(f"/units/{unit}/periods/close", {"through": days(-30)}, status=200)
-    return world.made(f"/units/{unit}/statements", {"period_start": days(-40), "period_end": days(-30)})["id"]
+    body = world.fill({"period_start": "{closed_start}", "period_end": "{closed_end}"}, scope)
+    return world.made(f"/units/{world.value('unit', scope)}/statements", body)["id"]
 
 
 def make_bank_line(world, scope):
@@ -259,7 +294,7 @@ def make_bank_line(world, scope):
 
 
 def body_of(method: str, rule: str):
-    return next(r[3] for r in ROWS if r[:2] == (method, rule))
+    return next(r[-1] for r in ROWS if r[:2] == (method, rule))
 
 
 def made_from_row(method: str, rule: str, path: str, key: str = "id", status: int = 201):
@@ -311,24 +346,36 @@ def expected_through(who, role, scope) -> bool:
 def test_every_endpoint_has_a_row(app):
     served = {(method, rule.rule.removeprefix("/api/v1")) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
-    listed = [(method, rule) for method, rule, _who, _body in ROWS]
+    listed = [(method, rule) for method, rule, *_ in ROWS]
     assert len(listed) == len(set(listed)), "a (method, rule) is listed twice"
     assert served - set(listed) == set(), "endpoints without a row in ROWS"
     assert set(listed) - served == set(), "rows for endpoints that no longer exist"
 
 
-@pytest.mark.parametrize("method, rule, who, body", ROWS, ids=[f"{m} {r}" for m, r, _w, _b in ROWS])
-def test_permission_matrix(world, method, rule, who, body):
+def answer(response, ok):
+    """The response in the form of the row's status: a status, or (status, code)."""
+    return response.status_code if isinstance(ok, int) else (response.status_code, (response.json or {}).get("code"))
+
+
+@pytest.mark.parametrize("method, rule, who, ok, body", ROWS, ids=[f"{m} {r}" for m, r, *_ in ROWS])
+def test_permission_matrix(world, method, rule, who, ok, body):
     wrong = []
     for scope in SCOPES:
-        path = world.path(rule, scope)
-        for role in ROLES:
-            response = send(world.callers[role], method, path, world.fill(body, scope))
-            status = response.status_code
-            through = expected_through(who, role, scope)
-            if status >= 500 or (through and status in (401, 403)) or (
-                    not through and status != (401 if role is None else 403)):
-                wrong.append(f"{role or 'no token'} on {scope} → {status} {response.json and response.json.get('detail')}")
+        refused = [role for role in ROLES if not expected_through(who, role, scope)]
+        path, filled = world.path(rule, scope), world.fill(body, scope)
+        before = world.snapshot()
+        for role in refused:
+            response = send(world.callers[role], method, path, filled)
+            if response.status_code != (401 if role is None else 404 if (method, rule) in HIDDEN else 403):
+                wrong.append(f"{role or 'no token'} on {scope} → {response.status_code} {response.json}")
+        after = world.snapshot()
+        wrong += [f"a refused call on {scope} changed {table}" for table in before if before[table] != after[table]]
+        for role in (role for role in ROLES if role not in refused):
+            if method != "GET":
+                world.fresh()
+            response = send(world.callers[role], method, world.path(rule, scope), world.fill(body, scope))
+            if answer(response, ok) != ok:
+                wrong.append(f"{role} on {scope} → {response.status_code} {response.json}, not {ok}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -1,6 +1,5 @@
 """Amounts in words against the shared vectors, formatting, and parsing what treasurers type."""
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -8,17 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.core.errors import ValidationFailed
-from ledger.core.money import (
-    MAX_AMOUNT, format_number, format_vnd, format_vnd_short, in_words, parse_amount)
+from ledger.core.money import MAX_AMOUNT, format_number, format_vnd, format_vnd_short, in_words, parse_amount
 
-
-def _shared_dir() -> Path:
-    override = os.environ.get("LEDGER_SHARED_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2].parent / "shared"
+# A copy of ../shared/vectors kept in the repository, so that a clone stands alone.
+VECTORS_CSV = Path(__file__).resolve().parents[1] / "data" / "vectors" / "amount_in_words.csv"
 
 
 def _vectors() -> list[tuple[int, str]]:
-    with open(_shared_dir() / "vectors" / "amount_in_words.csv", encoding="utf-8", newline="") as f:
+    with open(VECTORS_CSV, encoding="utf-8", newline="") as f:
         return [(int(row["amount"]), row["words"]) for row in csv.DictReader(f)]
 
 

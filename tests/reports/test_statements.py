@@ -72,7 +72,8 @@ def test_publish_freezes_the_content_with_its_hash(quarter, close, publisher, cl
     canonical = json.dumps(unhashed, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     assert hashlib.sha256(canonical).hexdigest() == r.json["hash"]
     again = publisher.post(f"/statements/{draft['id']}/publish", json={})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
+    assert "đã công bố" in again.json["detail"]
 
 
 def test_later_postings_reversals_and_edits_leave_version_1_byte_identical(
@@ -147,7 +148,7 @@ def test_verify_answers_json_when_asked_and_explains_a_match_in_vietnamese(quart
     draft = publisher.post("/units/SL/statements", json=Q1).json
     digest = publisher.post(f"/statements/{draft['id']}/publish", json={}).json["hash"]
     r = client.get(f"/public/verify/{digest}", headers={"Accept": "application/json"})
-    assert r.json == {"valid": True, "statement_id": draft["id"], "unit": "SL",
+    assert r.json == {"valid": True, "books_match": True, "statement_id": draft["id"], "unit": "SL",
                       "period_start": "2026-01-01", "period_end": "2026-03-31"}
     page = client.get(f"/public/verify/{digest}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "khớp" in page and "không ai sửa" in page

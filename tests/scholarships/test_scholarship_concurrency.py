@@ -33,7 +33,7 @@ def test_an_award_paid_twice_at_once_is_paid_once(app, people, decided):
     award_id = decided["awards"][0]["id"]
     results = at_once(app, people["treasurer"], [(f"/scholarships/awards/{award_id}/pay",
                                                   {"date": TODAY, "method": "cash"})] * 2)
-    assert sorted(status for status, _body in results) == [201, 422]
+    assert sorted((status, body.get("code")) for status, body in results) == [(201, None), (409, "invalid_state")]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Disbursement.id))) == 1
     assert people["treasurer"].get(f"/scholarships/awards/{award_id}").json["status"] == "paid"
@@ -43,9 +43,17 @@ def test_a_round_decided_twice_at_once_is_decided_once(app, people, open_round, 
     nominate(open_round)
     body = {"decision_number": "1/QĐ", "decided_on": TODAY}
     results = at_once(app, people["approver"], [(f"/scholarships/rounds/{open_round}/decide", body)] * 2)
-    assert sorted(status for status, _body in results) == [200, 409]
+    assert sorted((status, reply.get("code")) for status, reply in results) == [(200, None), (409, "invalid_state")]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Award.id))) == 1
+
+
+def test_a_ceremony_sent_twice_at_once_pays_each_award_once(app, people, decided):
+    results = at_once(app, people["treasurer"], [(f"/scholarships/rounds/{decided['round']}/pay",
+                                                  {"date": TODAY, "method": "cash"})] * 2)
+    assert sorted((status, reply.get("code")) for status, reply in results) == [(201, None), (409, "invalid_state")]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Disbursement.id))) == len(decided["awards"])
 
 
 def test_two_rounds_cannot_promise_the_same_money(app, people, program, round_body, nominate):

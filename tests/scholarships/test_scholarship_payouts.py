@@ -36,7 +36,7 @@ def test_an_award_is_paid_once(people, decided):
     assert people["treasurer"].post(f"/scholarships/awards/{award_id}/pay",
                                     json={"date": TODAY, "method": "cash"}).status_code == 201
     again = people["treasurer"].post(f"/scholarships/awards/{award_id}/pay", json={"date": TODAY, "method": "cash"})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
 
 
 @pytest.mark.parametrize("who", ["approver", "r1", "school", "stranger"])
@@ -79,7 +79,7 @@ def test_ceremony_pays_everyone_once_and_the_signoff_list_prints(people, decided
     assert all(number in after for number in numbers)
     assert "2011" not in after and "HS0" not in after  # no birth date, no student code
     again = people["treasurer"].post(f"/scholarships/rounds/{round_id}/pay", json={"date": TODAY, "method": "cash"})
-    assert again.status_code == 422 and again.json["code"] == "invalid_state"
+    assert again.status_code == 409 and again.json["code"] == "invalid_state"
     assert fund(people)["committed"] == 0
     assert {people["treasurer"].get(f"/scholarships/awards/{a['id']}").json["status"] for a in decided["awards"]} == {
         "paid"}
