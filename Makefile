@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup translations serve bench clean
+.PHONY: demo test lint setup translations serve bench clean
 
 demo: setup translations
 	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/instance/demo.sqlite3} $(VENV)/bin/ledger demo
@@ -12,6 +12,9 @@ demo: setup translations
 test: setup translations
 	./scripts/ensure-system-packages.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
 
 setup: $(STAMP)
 

@@ -37,7 +37,8 @@ def reset(url: str) -> None:
 
 def build(members: int, runs: int) -> tuple[str, list[list[int]]]:
     """Province → commune → one branch per run, each with `members` members; returns a token and the rolls."""
-    from ledger.accounts import dues, members as roster, services
+    from ledger.accounts import dues, services
+    from ledger.accounts import members as roster
     from ledger.auth.services import get_user
     from ledger.units.services import create_unit, get_unit
 

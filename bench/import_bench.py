@@ -10,6 +10,7 @@ bench/RESULTS.md, so sizes can be run separately (`--sizes 1000000` in the backg
     .venv/bin/python bench/import_bench.py --sizes 100000 1000000 --engines sqlite postgresql
 """
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -17,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -86,7 +87,7 @@ def timed_import(url: str, path: Path, batch_size: int) -> dict:
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit("import failed:\n" + "".join(output[-20:]))
-    rates = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(marks, marks[1:]) if b[0] > a[0]]
+    rates = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(marks) if b[0] > a[0]]
     return {"wall_s": wall, "check_s": checked, "post_s": wall - checked, "peak_rss_mb": usage.ru_maxrss / 1024,
             "cpu_s": usage.ru_utime + usage.ru_stime, "server_cpu_s": server_cpu,
             "first_batch_eps": rates[0] if rates else None, "last_batch_eps": rates[-1] if rates else None,
@@ -137,7 +138,7 @@ print(json.dumps(out))
 
 def run_one(engine: str, size: int, args) -> dict:
     path = bundle(size)
-    lines = sum(1 for _ in open(path, encoding="utf-8")) - 1
+    lines = Path(path).read_text(encoding="utf-8").count("\n") - 1
     url = fresh_database(engine, size, args.pg_server)
     ledger(url, "init", "--admin-username", "admin", "--admin-password", "bench-password")
     load_before = os.getloadavg()[0]
@@ -151,13 +152,13 @@ def run_one(engine: str, size: int, args) -> dict:
     result["check_ok"] = check.returncode == 0
     result["trial_balance"] = trial_balance_times(url, args.runs)
     result["load_after"] = os.getloadavg()[0]
-    result["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return result
 
 
 def machine(pg_server: str) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    memory = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     with psycopg.connect(plain_url(f"{pg_server}/postgres")) as conn:
         pg_version = conn.execute("SHOW server_version").fetchone()[0]
     return {"nproc": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "cpu": cpu,

@@ -58,7 +58,6 @@ def demo_command(host, port, no_serve):
     from werkzeug.serving import run_simple
 
     from ledger.demo import load_demo
-
     from ledger.extensions import db
 
     summary = load_demo()

@@ -96,8 +96,8 @@ def ensure_funds(places) -> dict[str, Fund]:
          "kind": "unrestricted", "purpose": "Học bổng, khen thưởng trong phường Bồ Đề (50.000 đ/người/năm)"},
     ]
     return {spec["code"]: ensure_fund(spec) for spec in specs}
-from ledger.accounts import treasury_demo; DEMO_STEPS.append(treasury_demo.load)  # noqa: E402,E702  (receipts, payments, remittances)
+from ledger.accounts import treasury_demo; DEMO_STEPS.append(treasury_demo.load)  # noqa: E402,E702,I001  (receipts, payments, remittances)
 DEMO_STEPS.append(__import__("ledger.accounts.community_demo", fromlist=["load"]).load)  # members, dues, campaigns
 DEMO_STEPS.append(__import__("ledger.reports.demo", fromlist=["load"]).load)  # transparency; last: closes books
-DEMO_STEPS.insert(next((i for i, step in enumerate(DEMO_STEPS) if step.__module__ == "ledger.reports.demo"), len(DEMO_STEPS)), __import__("ledger.scholarships.demo", fromlist=["load"]).load)  # noqa: E402,E501  (scholarships: before the books close)
+DEMO_STEPS.insert(next((i for i, step in enumerate(DEMO_STEPS) if step.__module__ == "ledger.reports.demo"), len(DEMO_STEPS)), __import__("ledger.scholarships.demo", fromlist=["load"]).load)
 DEMO_STEPS.append(__import__("ledger.accounts.bank_demo", fromlist=["load"]).load)  # bank details, VietQR, a statement to reconcile

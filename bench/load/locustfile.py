@@ -9,10 +9,11 @@ import os
 import time
 import uuid
 from itertools import count
+from pathlib import Path
 
 from locust import FastHttpUser, constant, events, task
 
-PLAN = json.load(open(os.environ["BENCH_PLAN"], encoding="utf-8"))
+PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
 DAY = os.environ.get("BENCH_DATE", "2026-03-10")
 REPLAY_EVERY = int(os.environ.get("BENCH_REPLAY_EVERY", "0"))  # also resend every n-th key: must not double
 clients = count()

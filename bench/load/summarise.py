@@ -5,6 +5,7 @@ Idempotency-Keys that got 201.
 import json
 import os
 import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main(record_json: str) -> int:
-    record = json.load(open(record_json, encoding="utf-8"))
+    record = json.loads(Path(record_json).read_text(encoding="utf-8"))
     app = create_app()
     with app.app_context():
         posted = db.session.scalar(select(func.count(Receipt.id)))

@@ -1,9 +1,14 @@
 """The books: chart, funds, posting, balances."""
 
 
-from ledger.accounts import campaign_models, member_models, models, treasury_models  # noqa: F401  (tables)
-from ledger.accounts import community_models  # noqa: F401  (tables: allowances, day's-pay staff)
-from ledger.accounts import bank_models  # noqa: F401,E402  (tables)
+from ledger.accounts import (  # noqa: F401  (tables)
+    bank_models,
+    campaign_models,
+    community_models,
+    member_models,
+    models,
+    treasury_models,
+)
 
 
 def init_app(app):

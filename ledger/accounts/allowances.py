@@ -15,10 +15,10 @@ from ledger.accounts.members import get_member
 from ledger.accounts.models import Account, MonthlyBalance
 from ledger.accounts.services import get_fund
 from ledger.core import audit
-from ledger.core.money import format_number
 from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.inputs import get_by_id
+from ledger.core.money import format_number
 from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit

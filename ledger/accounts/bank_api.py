@@ -73,7 +73,7 @@ def import_statement(files, account_id):
                if request.form.get(name, "").strip()} or None
     statement = bank_accounts.import_statement(account, upload.read(), upload.filename or "", mapping=mapping,
                                                by=g.user)
-    summary = reconciliation.match_account(account)
+    summary = reconciliation.match_account(account, by=g.user)
     db.session.commit()
     return {**schemas.StatementOut().dump(statement), **vars(summary)}
 

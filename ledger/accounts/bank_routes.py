@@ -145,7 +145,7 @@ def upload_statement(account_id):
         data, filename = uploaded_file()
         statement = bank_accounts.import_statement(account, data, filename,
                                                    mapping=mapping if any(mapping.values()) else None, by=g.user)
-        summary = reconciliation.match_account(account)
+        summary = reconciliation.match_account(account, by=g.user)
         db.session.commit()
     except LedgerError as exc:
         db.session.rollback()

@@ -37,10 +37,10 @@ def insert_rows(table: Table, columns: tuple[str, ...], rows: list[tuple]) -> No
     connection = db.session.connection()
     rows = processed(connection, table, columns, rows)
     if is_postgres(connection):
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        copy_sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
         return
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks(columns)})", rows)
 

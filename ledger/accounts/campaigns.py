@@ -10,17 +10,17 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ledger.accounts.queries import reversed_by
 from ledger.accounts.campaign_models import Campaign, CampaignTarget, Pledge
 from ledger.accounts.community_models import PledgeStaff
 from ledger.accounts.donors import find_or_create_donor
 from ledger.accounts.members import population_of
+from ledger.accounts.queries import reversed_by
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury_models import Receipt
 from ledger.core import audit
-from ledger.core.money import format_number
 from ledger.core.errors import Duplicate, NotFound, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.money import format_number
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import get_unit, subtree_filter

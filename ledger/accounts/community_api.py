@@ -5,8 +5,7 @@ Thin views: parse, check the permission, call the service, commit (money POSTs t
 from flask import g, request
 from flask_smorest import Blueprint
 
-from ledger.accounts import allowances, campaigns, dues, honor, members
-from ledger.accounts import campaign_schemas
+from ledger.accounts import allowances, campaign_schemas, campaigns, dues, honor, members
 from ledger.accounts import community_schemas as schemas
 from ledger.accounts.donors import get_donor, readable_units
 from ledger.accounts.idempotency import money_post

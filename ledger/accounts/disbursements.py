@@ -15,8 +15,14 @@ from ledger.accounts.treasury_models import ApprovalPolicy, Disbursement
 from ledger.auth.models import User
 from ledger.core import audit, permissions
 from ledger.core.db import utcnow
-from ledger.core.errors import (EndowmentPrincipal, Forbidden, InsufficientFunds, InvalidState, NotFound,
-                                SameUser, ValidationFailed)
+from ledger.core.errors import (
+    EndowmentPrincipal,
+    Forbidden,
+    InsufficientFunds,
+    NotFound,
+    SameUser,
+    ValidationFailed,
+)
 from ledger.core.i18n import _, _l
 from ledger.core.inputs import get_by_id
 from ledger.core.money import format_vnd

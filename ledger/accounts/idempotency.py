@@ -4,6 +4,7 @@ The key row is inserted in the same database transaction as the posting. On Post
 request with the same key blocks on the unique index until the first commits, then reads the
 stored answer; on SQLite BEGIN IMMEDIATE serialises them anyway.
 """
+import contextlib
 import functools
 import hashlib
 import json
@@ -28,10 +29,8 @@ ATTEMPTS = 5
 
 def request_fingerprint() -> str:
     body = request.get_data(cache=True)
-    try:
+    with contextlib.suppress(ValueError):
         body = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        pass
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + body).hexdigest()
 
 

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from ledger.accounts import ledger, services
 from ledger.accounts.journal_checks import Books, JournalChecker, JournalPlan, plan_dimensions
-from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction,
-                                    VoucherCounter)
+from ledger.accounts.models import Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction, VoucherCounter
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
 from ledger.core import audit, spreadsheets
 from ledger.core.audit import AuditEvent

@@ -17,6 +17,7 @@ from ledger.extensions import db
 from ledger.units import services as units
 from ledger.units.models import Unit
 
+
 @dataclass
 class JournalPlan:
     """A checked file: what to create before posting, and what the journal holds."""

@@ -14,14 +14,30 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.accounts import bulk, ledger
-from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Fund, Line, MonthlyBalance,
-                                    Transaction, VoucherCounter)
+from ledger.accounts.models import (
+    Account,
+    Balance,
+    ChainHead,
+    Entry,
+    Fund,
+    Line,
+    MonthlyBalance,
+    Transaction,
+    VoucherCounter,
+)
 from ledger.core import money
 from ledger.core.audit import AuditEvent
 from ledger.core.dates import month_start, vn_today
 from ledger.core.db import is_postgres, utcnow
-from ledger.core.errors import (EndowmentPrincipal, InsufficientFunds, InvalidState, PeriodClosed,
-                                Unbalanced, UnbalancedFund, ValidationFailed)
+from ledger.core.errors import (
+    EndowmentPrincipal,
+    InsufficientFunds,
+    InvalidState,
+    PeriodClosed,
+    Unbalanced,
+    UnbalancedFund,
+    ValidationFailed,
+)
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit

@@ -80,7 +80,7 @@ def open_receipts(account: BankAccount, start: date, end: date) -> dict[int, lis
     return by_amount
 
 
-def match_account(account: BankAccount) -> MatchSummary:
+def match_account(account: BankAccount, *, by=None) -> MatchSummary:
     """Run the matcher over every credit of the account that has no match yet."""
     lines = db.session.scalars(
         select(BankStatementLine).where(BankStatementLine.bank_account_id == account.id,
@@ -108,7 +108,7 @@ def match_account(account: BankAccount) -> MatchSummary:
         else:
             summary.suggested += 1
     db.session.flush()
-    audit.record("bank.match", "bank_account", account.id,
+    audit.record("bank.match", "bank_account", account.id, by=by,
                  after={"matched": summary.matched, "suggested": summary.suggested, "unmatched": summary.unmatched})
     return summary
 

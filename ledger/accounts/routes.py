@@ -5,8 +5,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from markupsafe import Markup
 
 from ledger.accounts import balances, queries, services
-from ledger.accounts.forms import (DEFAULT_ROWS, MAX_ROWS, MORE_ROWS, EntryForm, nearest_fund, optional_date,
-                                   parse_date)
+from ledger.accounts.forms import DEFAULT_ROWS, MAX_ROWS, MORE_ROWS, EntryForm, nearest_fund, optional_date, parse_date
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required
 from ledger.core import export, permissions

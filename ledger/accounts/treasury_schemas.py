@@ -8,13 +8,21 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ledger.accounts import donors
 from ledger.accounts.remittances import settled_amount
-from ledger.accounts.treasury_models import (DISBURSEMENT_CATEGORIES, DISBURSEMENT_STATUSES, DONOR_KINDS,
-                                             PUBLISH_CHOICES, RECEIPT_CATEGORIES, RECEIPT_CHANNELS, RECEIPT_METHODS)
+from ledger.accounts.treasury_models import (
+    DISBURSEMENT_CATEGORIES,
+    DISBURSEMENT_STATUSES,
+    DONOR_KINDS,
+    PUBLISH_CHOICES,
+    RECEIPT_CATEGORIES,
+    RECEIPT_CHANNELS,
+    RECEIPT_METHODS,
+)
 from ledger.core import money
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema
 from ledger.core.web import translate_messages
+
 
 def optional_text(max_length: int):
     return fields.String(load_default=None, allow_none=True, validate=validate.Length(max=max_length))

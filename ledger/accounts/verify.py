@@ -80,8 +80,8 @@ def recompute_chain(unit: Unit, codes) -> Iterator[tuple]:
             unit=unit.code, number=entry.number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
             reverses=numbers.get(entry.reverses_id) if entry.reverses_id else None,
             anchor=(units[anchor.unit_id], anchor.chain_index, anchor.hash) if anchor else None,
-            lines=[(accounts[l.account_id], funds[l.fund_id], l.debit, l.credit,
-                    units.get(l.counterparty_unit_id), l.counterparty) for l in lines])
+            lines=[(accounts[ln.account_id], funds[ln.fund_id], ln.debit, ln.credit,
+                    units.get(ln.counterparty_unit_id), ln.counterparty) for ln in lines])
         prev = ledger.chain_hash(prev, content)
         yield entry, lines, prev
 
@@ -96,7 +96,7 @@ def check_chain(unit, result, codes, wanted: set[int]):
         if result.valid and (entry.chain_index != expected_index or entry.prev_hash != prev or digest != entry.hash):
             result.fail(_("Bút toán %(number)s (ngày %(date)s) đã bị thay đổi hoặc chuỗi băm bị đứt.",
                           number=entry.number, date=entry.dated_on.strftime("%d/%m/%Y")))
-        if result.valid and sum(l.debit - l.credit for l in lines):
+        if result.valid and sum(ln.debit - ln.credit for ln in lines):
             result.fail(_("Bút toán %(number)s không cân.", number=entry.number))
         for line in lines:
             key = (line.account_id, line.fund_id, line.counterparty_unit_id or 0)

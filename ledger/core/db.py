@@ -2,7 +2,7 @@
 
 SQLite takes the write lock at BEGIN (BEGIN IMMEDIATE) so no read-modify-write can race.
 """
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
@@ -37,7 +37,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def is_postgres(session_or_conn) -> bool:

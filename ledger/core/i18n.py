@@ -29,4 +29,4 @@ def select_locale() -> str:
     return session.get("lang") if session.get("lang") in LOCALES else default
 
 
-__all__ = ["_", "_l", "ngettext", "select_locale", "LOCALES"]
+__all__ = ["LOCALES", "_", "_l", "ngettext", "select_locale"]

@@ -26,6 +26,7 @@ from flask_talisman import Talisman
 from ledger.core.i18n import _
 
 LOGIN_LIMITS = {"username": "5 per 15 minutes", "address": "20 per 15 minutes"}
+COSTLY_READS = "30 per minute"
 SWAGGER_ENDPOINT = "api-docs.openapi_swagger_ui"
 CSP = {
     "default-src": "'self'",
@@ -61,11 +62,24 @@ def limit_failed_logins(view):
     return view
 
 
+def busy_for_this_address() -> str:
+    return _("Địa chỉ này đã gửi quá nhiều yêu cầu kiểm tra; xin thử lại sau ít phút.")
+
+
+def limit_costly_reads(view):
+    """Views that recompute a lot for anyone (public verify re-hashes whole chains): a ceiling per address."""
+    return limiter.limit(COSTLY_READS, error_message=busy_for_this_address)(view)
+
+
 def too_many_attempts(exc: RateLimitExceeded):
     from ledger.core.web import respond_error
 
     current = limiter.current_limit
     wait = max(1, math.ceil(current.window.reset_time - time.time())) if current else 60
+    if exc.limit.error_message:  # a costly read, not a login
+        response = make_response(respond_error(429, exc.description, "too_many_requests"))
+        response.headers["Retry-After"] = str(wait)
+        return response
     detail = _("Đăng nhập sai quá nhiều lần; xin thử lại sau %(minutes)s phút.", minutes=math.ceil(wait / 60))
     response = make_response(respond_error(429, detail, "too_many_attempts"))
     response.headers["Retry-After"] = str(wait)

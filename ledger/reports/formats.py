@@ -2,7 +2,7 @@
 verification page, CSV rows for spreadsheets (UTF-8 BOM, formula-safe via core.export) and the A4 PDF.
 """
 import functools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import segno
 from flask import current_app, request, url_for
@@ -38,7 +38,7 @@ def vn_time(moment: datetime | None) -> str:
     """A stored moment (UTC; SQLite hands it back naive) as Vietnam's wall clock: "23/11/2026 08:54"."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(VN).strftime("%d/%m/%Y %H:%M")
 
 

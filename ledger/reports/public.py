@@ -17,6 +17,7 @@ from ledger.accounts.services import funds_usable_in
 from ledger.core.dates import vn_today
 from ledger.core.export import CSV_MIMETYPE
 from ledger.core.i18n import _
+from ledger.core.security import limit_costly_reads
 from ledger.extensions import db
 from ledger.reports import formats, services
 from ledger.reports.content import published_json
@@ -158,6 +159,7 @@ def statement_csv(statement_id):
 
 
 @public_pages.get("/verify/<digest>")
+@limit_costly_reads
 def verify(digest):
     result = services.verification(digest)
     if wants_json():

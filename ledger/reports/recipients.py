@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ledger.accounts.balances import scope_condition
+from ledger.accounts.queries import reversed_by
 from ledger.accounts.treasury_models import Disbursement
 from ledger.extensions import db
 from ledger.reports import privacy
-from ledger.accounts.queries import reversed_by
 from ledger.scholarships.models import Award, Candidate, Installment, Program, Student
 from ledger.units.models import Unit
 

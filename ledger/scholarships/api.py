@@ -8,8 +8,7 @@ from ledger.accounts.idempotency import money_post
 from ledger.core import permissions
 from ledger.core.schemas import page
 from ledger.extensions import db
-from ledger.scholarships import (decisions, nominations, payouts, pdfs, programs, reviews, rules, schemas,
-                                 sponsorships)
+from ledger.scholarships import decisions, nominations, payouts, pdfs, programs, reviews, rules, schemas, sponsorships
 from ledger.units.services import get_unit
 
 scholarships_api = Blueprint("scholarships_api", __name__, url_prefix="/api/v1/scholarships",

@@ -2,7 +2,7 @@
 then award down the ranking (selection.py) within budget, quota and per-unit quotas, once per child
 per school year along the owner's branch of the tree.
 """
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import or_, select
 
@@ -76,7 +76,7 @@ def quota_unit(unit: Unit, quota_units: list[Unit]) -> str:
 def as_selection_candidate(candidate, program: Program, vetoed: bool, quota_units: list[Unit]) -> selection.Candidate:
     nominated_at = candidate.nominated_at
     if nominated_at.tzinfo is None:  # SQLite hands back naive UTC
-        nominated_at = nominated_at.replace(tzinfo=timezone.utc)
+        nominated_at = nominated_at.replace(tzinfo=UTC)
     return selection.Candidate(id=candidate.id, student_key=str(candidate.student_id),
                                unit=quota_unit(candidate.nominated_by, quota_units),
                                eligible=candidate.eligible, vetoed=vetoed, score=candidate.score,

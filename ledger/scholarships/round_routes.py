@@ -8,10 +8,10 @@ from ledger.accounts.balances import fund_position
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required, safe_next
 from ledger.core import permissions
-from ledger.core.money import format_vnd
 from ledger.core.dates import vn_today
 from ledger.core.errors import Forbidden, LedgerError
 from ledger.core.i18n import _
+from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.scholarships import decisions, forms, nominations, payouts, pdfs, programs, reviews, sponsorships
 from ledger.scholarships.models import Award

@@ -36,7 +36,7 @@ def test_created_pending_without_a_number_then_approved_and_numbered(people, bal
     assert r.status_code == 200, r.json
     assert r.json["status"] == "posted" and r.json["number"] == "PC-2026-000001" and len(r.json["entry_ids"]) == 1
     entry = people["approver"].get(f"/entries/{r.json['entry_ids'][0]}").json
-    assert {(l["account"], l["debit"], l["credit"]) for l in entry["lines"]} == {("611", 1500000, 0), ("111", 0, 1500000)}
+    assert {(ln["account"], ln["debit"], ln["credit"]) for ln in entry["lines"]} == {("611", 1500000, 0), ("111", 0, 1500000)}
     assert balance(people["approver"], "SL-X01", "111") == 3500000
     again = people["approver"].post(f"/disbursements/{made['id']}/approve")
     assert again.status_code == 409 and again.json["code"] == "invalid_state"

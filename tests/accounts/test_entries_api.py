@@ -19,7 +19,7 @@ def test_post_entry_returns_number_hash_and_lines(books):
     assert r.status_code == 201, r.json
     assert r.json["number"] == "BT-2026-000001"
     assert r.json["status"] == "posted" and len(r.json["hash"]) == 64
-    assert [(l["account"], l["debit"], l["credit"]) for l in r.json["lines"]] == [("111", 2015000, 0), ("511", 0, 2015000)]
+    assert [(ln["account"], ln["debit"], ln["credit"]) for ln in r.json["lines"]] == [("111", 2015000, 0), ("511", 0, 2015000)]
     second = books.post("/units/SL-X01/entries", json={"date": "2026-03-11", "lines": DONATION})
     assert second.json["number"] == "BT-2026-000002"
 

@@ -17,8 +17,17 @@ from sqlalchemy import String, cast, func, select
 
 from ledger.accounts import balances, services, verify
 from ledger.accounts.ledger import MAX_AMOUNT, LineDraft
-from ledger.accounts.models import (Account, Balance, ChainHead, Entry, Fund, Line, MonthlyBalance, Transaction,
-                                    VoucherCounter)
+from ledger.accounts.models import (
+    Account,
+    Balance,
+    ChainHead,
+    Entry,
+    Fund,
+    Line,
+    MonthlyBalance,
+    Transaction,
+    VoucherCounter,
+)
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_transaction
 from ledger.core.audit import AuditEvent
 from ledger.core.dates import month_start, vn_today
@@ -84,7 +93,7 @@ class PostingMachine(RuleBasedStateMachine):
                 if line.account in GUARDED:
                     key = (unit, line.account, line.fund)
                     cash[key] = cash.get(key, 0) + line.debit - line.credit
-            if any(cash[(unit, l.account, l.fund)] < 0 for l in lines if l.account in GUARDED):
+            if any(cash[(unit, ln.account, ln.fund)] < 0 for ln in lines if ln.account in GUARDED):
                 return False
         return True
 

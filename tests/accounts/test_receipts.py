@@ -25,8 +25,8 @@ def count(model) -> int:
 
 def lines_of(api, entry_id) -> set[tuple]:
     entry = api.get(f"/entries/{entry_id}").json
-    return {(entry["unit"], l["account"], l["fund"], l["debit"], l["credit"], l["counterparty_unit"])
-            for l in entry["lines"]}
+    return {(entry["unit"], ln["account"], ln["fund"], ln["debit"], ln["credit"], ln["counterparty_unit"])
+            for ln in entry["lines"]}
 
 
 @pytest.fixture
@@ -199,8 +199,8 @@ def test_dues_split_shares_are_own_revenue_plus_collected_on_behalf(treasurer, a
     db.session.commit()
     own = next(e for e in made.transaction.entries if e.unit_id == branch.id)
     assert own.voucher_type == "PT" and len(made.transaction.entries) == 3
-    rows = {(l.account.code, l.debit, l.credit, l.counterparty_unit.code if l.counterparty_unit else None)
-            for l in own.lines}
+    rows = {(ln.account.code, ln.debit, ln.credit, ln.counterparty_unit.code if ln.counterparty_unit else None)
+            for ln in own.lines}
     assert rows == {("111", 100000, 0, None), ("512", 0, 70000, None), ("336", 0, 20000, "SL-X01"),
                     ("336", 0, 10000, "SL")}
     with pytest.raises(Exception, match="cộng lại"):

@@ -19,7 +19,7 @@ def branch(community_tree, api_as, give):
 
 def lines(api, entry_id) -> set[tuple]:
     entry = api.get(f"/entries/{entry_id}").json
-    return {(entry["unit"], l["account"], l["debit"], l["credit"], l["counterparty_unit"]) for l in entry["lines"]}
+    return {(entry["unit"], ln["account"], ln["debit"], ln["credit"], ln["counterparty_unit"]) for ln in entry["lines"]}
 
 
 def test_pooled_fund_settles_what_was_collected_on_behalf(branch, balance):

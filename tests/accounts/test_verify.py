@@ -74,8 +74,8 @@ def test_a_changed_memo_with_its_hash_recomputed_breaks_the_next_link(books, app
 
     first, second = books.entries[0], books.entries[1]
     content = ledger.entry_content(unit="SL-X01", number=first["number"], dated_on=first["date"], memo="Sửa lén",
-                                   reverses=None, lines=[(l["account"], l["fund"], l["debit"], l["credit"], None,
-                                                          l["counterparty"]) for l in first["lines"]])
+                                   reverses=None, lines=[(ln["account"], ln["fund"], ln["debit"], ln["credit"], None,
+                                                          ln["counterparty"]) for ln in first["lines"]])
     with guards_off("entries"):
         db.session.execute(text("UPDATE entries SET memo = 'Sửa lén', hash = :hash WHERE id = :id"),
                            {"hash": ledger.chain_hash("0" * 64, content), "id": first["id"]})

@@ -83,7 +83,6 @@ AUDIT = {
 }
 # Events written in someone else's name than the caller's, and why.
 NOT_BY_CALLER = {
-    ("POST", "/bank-accounts/<account_id>/statements"): {"bank.match"},  # the automatic matching: no one's
     ("POST", "/scholarships/awards/<award_id>/pay"): {"disbursement.approve"},  # the round's decider approved it
 }
 WRITES = [row for row in ROWS if row[0] != "GET"]

@@ -68,3 +68,29 @@ def test_the_installed_package_answers_in_english_when_asked(wheel, tmp_path):
     assert english["title"] == "Not authenticated"
     assert vietnamese["title"] == "Chưa xác thực"
     assert english["detail"] != vietnamese["detail"]
+
+
+# Run in the unpacked wheel: `ledger init` migrates an empty database with the migrations the wheel carries.
+INITIALISE = textwrap.dedent("""
+    import json, sys
+    sys.path.insert(0, sys.argv[1])
+    from ledger import create_app
+    from ledger.extensions import db
+    from ledger.setup import initialise
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[2], "SECRET_KEY": "test"})
+    with app.app_context():
+        initialise("admin", "khuyenhoc2026", "Quản trị hệ thống")
+        tables = db.session.execute(db.text("SELECT count(*) FROM sqlite_master WHERE type = 'table'")).scalar()
+        accounts = db.session.execute(db.text("SELECT count(*) FROM accounts")).scalar()
+        print(json.dumps({"migrations": app.extensions["migrate"].directory, "tables": tables, "accounts": accounts}))
+""")
+
+
+def test_the_installed_package_initialises_an_empty_database(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    run = subprocess.run([sys.executable, "-I", "-c", INITIALISE, str(site), f"sqlite:///{tmp_path / 'new.sqlite3'}"],
+                         check=True, capture_output=True, text=True, cwd=tmp_path)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert Path(result["migrations"]).is_relative_to(site)
+    assert result["tables"] > 30 and result["accounts"] >= 17

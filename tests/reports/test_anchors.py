@@ -85,7 +85,7 @@ def rehash_chain(unit_id: int) -> None:
         content = ledger.entry_content(
             unit=units[unit_id], number=entry.number, dated_on=entry.dated_on.isoformat(), memo=entry.memo,
             reverses=numbers.get(entry.reverses_id),
-            lines=[(accounts[l[0]], funds[l[1]], l[2], l[3], units.get(l[4]), l[5]) for l in lines])
+            lines=[(accounts[ln[0]], funds[ln[1]], ln[2], ln[3], units.get(ln[4]), ln[5]) for ln in lines])
         digest = ledger.chain_hash(prev, content)
         db.session.execute(text("UPDATE entries SET prev_hash = :prev, hash = :hash WHERE id = :id"),
                            {"prev": prev, "hash": digest, "id": entry.id})

@@ -7,7 +7,7 @@ def test_statement_verify_and_missing_commands(quarter, close, app, make_unit):
     published = runner.invoke(args=["reports", "statement", "--unit", "SL", "--from", "2026-01-01",
                                     "--to", "2026-03-31", "--publish"])
     assert published.exit_code == 0, published.output
-    statement_id, status, version, digest = published.output.split()
+    _statement_id, status, version, digest = published.output.split()
     assert (status, version, len(digest)) == ("published", "1", 64)
     assert runner.invoke(args=["reports", "verify", digest]).output.strip() == "KHỚP"
     wrong = runner.invoke(args=["reports", "verify", "f" * 64])

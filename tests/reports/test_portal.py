@@ -1,6 +1,8 @@
 """The public portal without a login: find a unit, its statements, campaigns, honor roll, how to give."""
 from datetime import date
 
+from ledger.core.security import COSTLY_READS
+
 Q1 = {"period_start": "2026-01-01", "period_end": "2026-03-31"}
 
 
@@ -69,3 +71,16 @@ def test_a_published_document_is_cached_by_its_tag_for_weak_connections(quarter,
     publisher.post(f"/statements/{second['id']}/publish", json={"reason": "Đính chính"})
     changed = client.get(f"/public/statements/{draft['id']}", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and "Đính chính" in changed.get_data(as_text=True)
+
+
+def test_public_verify_has_a_ceiling_per_address_because_it_recomputes_chains(client):
+    """Anyone may verify, but each answer re-hashes the covered units' chains: past the ceiling, 429."""
+    limit = int(COSTLY_READS.split()[0])
+    digest = "0" * 64
+    answers = [client.get(f"/public/verify/{digest}?format=json").status_code for _ in range(limit)]
+    assert answers == [200] * limit
+    refused = client.get(f"/public/verify/{digest}?format=json")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "quá nhiều yêu cầu kiểm tra" in refused.get_data(as_text=True)
+    other = client.get(f"/public/verify/{digest}?format=json", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200

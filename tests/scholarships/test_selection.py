@@ -1,6 +1,6 @@
 """Award selection: ranking and tie-breaks, budget, quotas, one award per student, determinism."""
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ledger.scholarships.selection import Award, Candidate, Selection, rank_candidates, select_awards
 
-T0 = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def cand(id, score=10, *, student=None, unit="TDP1", eligible=True, vetoed=False, minutes=0, amount=None):

@@ -8,7 +8,6 @@ Create Date: 2026-11-23 00:52:48.718536
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'a3dues000001'
 down_revision = 'e3f11bfab838'

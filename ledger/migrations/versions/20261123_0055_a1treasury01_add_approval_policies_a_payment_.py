@@ -8,7 +8,6 @@ Create Date: 2026-11-23 00:55:29.501354
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'a1treasury01'
 down_revision = 'e3f11bfab838'

@@ -5,9 +5,8 @@ Revises: e3f11bfab838
 Create Date: 2026-11-23 00:52:46.544237
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a2bankrec001'

@@ -5,9 +5,8 @@ Revises: 16d8ab326ae9
 Create Date: 2026-11-23 00:47:45.434611
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3f11bfab838'

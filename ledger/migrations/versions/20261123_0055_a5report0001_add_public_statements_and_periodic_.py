@@ -9,9 +9,8 @@ Revises: e3f11bfab838
 Create Date: 2026-11-23 00:55:10.187408
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a5report0001'

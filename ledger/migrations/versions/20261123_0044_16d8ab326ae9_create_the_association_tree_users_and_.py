@@ -5,13 +5,12 @@ DELETE in both engines; on PostgreSQL a statement trigger refuses lines added to
 in an earlier transaction and any entry that does not balance per fund.
 
 Revision ID: 16d8ab326ae9
-Revises: 
+Revises:
 Create Date: 2026-11-23 00:44:04.495657
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '16d8ab326ae9'
