@@ -1,6 +1,8 @@
 """Login, logout, the language switch and the guard on pages, through the test client."""
 import pytest
 
+from ledger.extensions import db
+
 
 @pytest.fixture
 def user(make_user):
@@ -74,7 +76,6 @@ def session_cookie(client):
 
 def test_logout_revokes_this_session_only_and_the_old_cookie_is_dead(app, client, user):
     from ledger.auth.services import issue_token
-    from ledger.extensions import db
 
     sign_in(client)
     other = app.test_client()
@@ -93,7 +94,6 @@ def test_logout_revokes_this_session_only_and_the_old_cookie_is_dead(app, client
 
 def test_sessions_page_lists_and_revokes_a_token(client, user):
     from ledger.auth.services import issue_token
-    from ledger.extensions import db
 
     token = issue_token(user, days=1)
     db.session.commit()
@@ -112,7 +112,6 @@ def test_sessions_page_lists_and_revokes_a_token(client, user):
 
 def test_revoking_this_browsers_own_session_signs_it_out(client, user):
     from ledger.auth.models import ApiToken
-    from ledger.extensions import db
 
     sign_in(client)
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.kind == "web"))
@@ -149,7 +148,6 @@ def test_web_sessions_expire(app, client, user):
 
     from ledger.auth.models import ApiToken
     from ledger.core.db import utcnow
-    from ledger.extensions import db
 
     sign_in(client)
     db.session.execute(ApiToken.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -218,3 +216,6 @@ def test_secure_cookies_setting_marks_the_cookie_and_sends_http_to_https(databas
     assert "Strict-Transport-Security" in r.headers
     assert "Secure" not in plain.post("/login", data={"username": "thuquy.binhlu",
                                                       "password": "mat-khau-dai"}).headers["Set-Cookie"]
+    for extra in (plain.application, secure):  # their pools' connections must not outlive the test
+        with extra.app_context():
+            db.engine.dispose()
