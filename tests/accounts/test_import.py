@@ -22,7 +22,7 @@ from ledger.units.models import Unit
 from ledger.units.services import get_unit
 
 REPO = Path(__file__).resolve().parents[2]
-GEN = REPO / "tests" / "data" / "bench" / "gen.py"  # a copy of ../shared/bench/gen.py
+GEN = REPO / "tests" / "data" / "bench" / "gen.py"  # a copy of the shared generator
 
 
 def generate(folder: Path, entries: int) -> Path:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ledger.core.errors import ValidationFailed
 from ledger.core.money import MAX_AMOUNT, format_number, format_vnd, format_vnd_short, in_words, parse_amount
 
-# A copy of ../shared/vectors kept in the repository, so that a clone stands alone.
+# A copy of the shared vectors kept in the repository, so that a clone stands alone.
 VECTORS_CSV = Path(__file__).resolve().parents[1] / "data" / "vectors" / "amount_in_words.csv"
 
 
