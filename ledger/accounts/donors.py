@@ -11,7 +11,6 @@ import re
 from sqlalchemy import false, func, or_, select
 
 from ledger.accounts.treasury_models import Donor, Receipt
-from ledger.auth.models import RoleGrant
 from ledger.core import audit, permissions
 from ledger.core.errors import NotFound, ValidationFailed
 from ledger.core.i18n import _
@@ -41,10 +40,9 @@ def readable_units(user):
     """The ids of the units the user may read (the subtrees of their grants), as one subquery."""
     if user is None:
         return select(Unit.id).where(false())
-    # Any role reads; a grant without a unit holds on every unit (the first admin of `ledger init`).
-    everywhere = select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.unit_id.is_(None)).exists()
+    # Any role reads; for a grant without a unit, visible_roots already answers every root.
     paths = [root.path for root in permissions.visible_roots(user)]
-    return select(Unit.id).where(or_(everywhere, *(subtree_filter(path) for path in paths)))
+    return select(Unit.id).where(or_(false(), *(subtree_filter(path) for path in paths)))
 
 
 def attach_scope(by):
