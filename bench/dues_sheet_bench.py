@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 
 from ledger import create_app
-from ledger.accounts.member_models import DuesPayment
+from ledger.accounts.community.models import DuesPayment
 from ledger.accounts.models import Entry
-from ledger.accounts.treasury_models import ReceiptContributor
+from ledger.accounts.treasury.models import ReceiptContributor
 from ledger.auth.services import issue_token
 from ledger.extensions import db
 from ledger.setup import initialise
@@ -37,8 +37,9 @@ def reset(url: str) -> None:
 
 def build(members: int, runs: int) -> tuple[str, list[list[int]]]:
     """Province → commune → one branch per run, each with `members` members; returns a token and the rolls."""
-    from ledger.accounts import dues, services
-    from ledger.accounts import members as roster
+    from ledger.accounts import services
+    from ledger.accounts.community.services import dues
+    from ledger.accounts.community.services import members as roster
     from ledger.auth.services import get_user
     from ledger.units.services import create_unit, get_unit
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ledger import create_app
-from ledger.accounts.treasury_models import Disbursement
+from ledger.accounts.treasury.models import Disbursement
 from ledger.auth.services import issue_token
 from ledger.core.dates import vn_today
 from ledger.extensions import db

@@ -30,11 +30,9 @@ def init_extensions(app: Flask) -> None:
 
 
 def init_features(app: Flask) -> None:
-    from ledger.accounts import init_app as init_accounts
-    from ledger.auth import init_app as init_auth
-    from ledger.reports import init_app as init_reports
-    from ledger.scholarships import init_app as init_scholarships
-    from ledger.units import init_app as init_units
+    from ledger import accounts, auth, reports, scholarships, units
+    from ledger.accounts import banking, campaigns, community, treasury
 
-    for init in (init_auth, init_units, init_accounts, init_scholarships, init_reports):
-        init(app)
+    # Lower layers first: a feature's init_app may register itself in the hooks of the ones below.
+    for feature in (auth, units, accounts, treasury, community, campaigns, banking, scholarships, reports):
+        feature.init_app(app)

@@ -57,7 +57,7 @@ def demo_command(host, port, no_serve):
     from flask import current_app
     from werkzeug.serving import run_simple
 
-    from ledger.demo import load_demo
+    from ledger.demo.load import load_demo
     from ledger.extensions import db
 
     summary = load_demo()

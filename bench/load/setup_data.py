@@ -7,8 +7,8 @@ import json
 import sys
 
 from ledger import create_app
-from ledger.accounts import donors
 from ledger.accounts import services as accounts
+from ledger.accounts.treasury.services import donors
 from ledger.auth import services as auth
 from ledger.extensions import db
 from ledger.setup import initialise

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ledger import create_app
-from ledger.accounts.treasury_models import Receipt
+from ledger.accounts.treasury.models import Receipt
 from ledger.extensions import db
 
 

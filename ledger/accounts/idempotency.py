@@ -1,4 +1,5 @@
-"""The edge of every money POST: Idempotency-Key replay (Invariant 8), one commit, retry on deadlock.
+"""The edge of every money POST: Idempotency-Key replay (Invariant 8) on top of the unit of work
+(core/edge.py: one commit, retry on deadlock).
 
 The key row is inserted in the same database transaction as the posting. On PostgreSQL a second
 request with the same key blocks on the unique index until the first commits, then reads the
@@ -8,23 +9,17 @@ import contextlib
 import functools
 import hashlib
 import json
-import logging
 import secrets
-import time
 
 from flask import Response, g, make_response, redirect, request
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from ledger.accounts.models import IdempotencyRecord
 from ledger.accounts.posting import dialect_insert
+from ledger.core.edge import retrying
 from ledger.core.errors import IdempotencyMismatch, ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
-
-log = logging.getLogger(__name__)
-RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
-ATTEMPTS = 5
 
 
 def request_fingerprint() -> str:
@@ -69,19 +64,6 @@ def money_post(view):
             raise ValidationFailed(_("Idempotency-Key phải có từ 1 đến 200 ký tự."), field="Idempotency-Key")
         return retrying(lambda: run_once(view, key, args, kwargs))
     return wrapper
-
-
-def retrying(unit_of_work):
-    """Run the unit of work again (from a clean session) when the database reports a deadlock."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return unit_of_work()
-        except DBAPIError as exc:
-            db.session.rollback()
-            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
-                raise
-            log.info("retrying %s after %s (attempt %s)", request.path, exc.orig.sqlstate, attempt)
-            time.sleep(0.01 * 2 ** attempt)
 
 
 def run_once(view, key, args, kwargs):

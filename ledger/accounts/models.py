@@ -40,7 +40,7 @@ class Account(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     type: Mapped[str] = mapped_column(String(12))
     normal_side: Mapped[str] = mapped_column(String(6))
-    no_negative: Mapped[bool] = mapped_column(default=False)
+    no_negative: Mapped[bool] = mapped_column("is_no_negative", default=False)  # TEMP bridge
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
 
     parent: Mapped["Account | None"] = relationship(remote_side=[id])

@@ -9,6 +9,7 @@ from apispec import BasePlugin
 from flask_smorest import Api
 from marshmallow import fields
 
+from ledger.core.db import Base
 from ledger.core.schemas import Schema
 
 PROBLEM = "application/problem+json"
@@ -57,9 +58,8 @@ STATUS_NAMES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: 
 
 
 def nullable_columns() -> set[str]:
-    from ledger.extensions import db
 
-    return {column.name for table in db.metadata.tables.values() for column in table.columns if column.nullable}
+    return {column.name for table in Base.metadata.tables.values() for column in table.columns if column.nullable}
 
 
 def nullable_in_responses(self, field, ret, **kwargs) -> dict:

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 from flask_babel import get_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -18,6 +18,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 BASE_URL = "https://ledger.invalid/"  # never fetched over the network: the fetcher below answers it
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
 FALLBACK_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def pdf_response(pdf: bytes, filename: str, *, download: bool = False) -> Response:
+    """PDF bytes as an answer: shown in the browser, or saved under `filename` when `download`."""
+    disposition = "attachment" if download else "inline"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
 def render_pdf(template_name: str, **context) -> bytes:

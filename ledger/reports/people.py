@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
-from ledger.accounts import campaigns as campaign_service
 from ledger.accounts.balances import scope_condition
-from ledger.accounts.campaign_models import Campaign
-from ledger.accounts.donors import display_name
+from ledger.accounts.campaigns.models import Campaign
+from ledger.accounts.campaigns.services import campaigns as campaign_service
 from ledger.accounts.queries import reversed_by
-from ledger.accounts.treasury_models import Donor, Receipt
+from ledger.accounts.treasury.models import Donor, Receipt
+from ledger.accounts.treasury.services.donors import display_name
 from ledger.extensions import db
 from ledger.units.models import Unit
 

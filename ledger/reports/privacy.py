@@ -2,9 +2,9 @@
 
 Children are shown by initials, school level and amount unless the child and a parent consented;
 birth dates, student codes, phones and addresses are never part of what these functions return.
-(Donors are named as they chose by ledger.accounts.donors.display_name.)
+(Donors are named as they chose by ledger.accounts.treasury.services.donors.display_name.)
 """
-from ledger.accounts.donors import initials
+from ledger.accounts.treasury.services.donors import initials
 from ledger.core.i18n import _
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as RouteNotFound
 
-from ledger.accounts import vietqr
-from ledger.accounts.campaign_models import Campaign
+from ledger.accounts.banking import vietqr
+from ledger.accounts.campaigns.models import Campaign
 from ledger.accounts.services import funds_usable_in
 from ledger.core.dates import vn_today
 from ledger.core.export import CSV_MIMETYPE

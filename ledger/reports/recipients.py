@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ledger.accounts.balances import scope_condition
 from ledger.accounts.queries import reversed_by
-from ledger.accounts.treasury_models import Disbursement
+from ledger.accounts.treasury.models import Disbursement
 from ledger.extensions import db
 from ledger.reports import privacy
 from ledger.scholarships.models import Award, Candidate, Installment, Program, Student

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ledger.accounts.receipts import record_receipt
+from ledger.accounts.treasury.services.receipts import record_receipt
 from ledger.core.dates import vn_today
 from ledger.core.db import utcnow
+from ledger.demo.places import BINH_LU, ensure_user
 from ledger.extensions import db
 from ledger.scholarships import decisions, nominations, payouts, programs, reviews, rules, schemas
 from ledger.scholarships.forms import load as validated
@@ -49,7 +50,6 @@ BINH_LU_CHILDREN = [
 
 
 def load(ctx: dict) -> None:
-    from ledger.demo import BINH_LU, ensure_user  # here: ledger.demo imports this module at its end
 
     users, sl, commune = ctx["users"], ctx["units"]["SL"], ctx["units"][BINH_LU]
     for username, full_name, unit in (("hoidong1.sonla", "Vì Thị Hằng", sl), ("hoidong2.sonla", "Lường Văn Quý", sl),

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.accounts.models import Fund
-from ledger.accounts.treasury_models import Disbursement
+from ledger.accounts.treasury.models import Disbursement
 from ledger.auth.models import User
 from ledger.core.db import Base, utcnow
 from ledger.units.models import Unit
@@ -39,18 +39,18 @@ class Student(Base):
     date_of_birth: Mapped[date | None]
     gender: Mapped[str | None] = mapped_column(String(6))
     ethnicity: Mapped[str | None] = mapped_column(String(40))
-    ethnic_minority: Mapped[bool] = mapped_column(default=False)
+    ethnic_minority: Mapped[bool] = mapped_column("is_ethnic_minority", default=False)  # TEMP bridge
     household_status: Mapped[str] = mapped_column(String(10), default="none")
     household_certificate: Mapped[str | None] = mapped_column(String(40))
     household_certificate_year: Mapped[int | None]
     orphan: Mapped[str] = mapped_column(String(12), default="none")
-    disability: Mapped[bool] = mapped_column(default=False)
+    disability: Mapped[bool] = mapped_column("is_disabled", default=False)  # TEMP bridge
     school: Mapped[str] = mapped_column(String(200))
     grade: Mapped[int]
     guardian_name: Mapped[str | None] = mapped_column(String(200))
     guardian_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
-    publish_consent: Mapped[bool] = mapped_column(default=False)
+    publish_consent: Mapped[bool] = mapped_column("is_publish_consented", default=False)  # TEMP bridge
     home_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -120,7 +120,7 @@ class Program(Base):
     rules: Mapped[Any] = mapped_column(JSON)
     scoring: Mapped[Any] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
-    allow_multiple_awards: Mapped[bool] = mapped_column(default=False)
+    allow_multiple_awards: Mapped[bool] = mapped_column("is_multiple_awards_allowed", default=False)  # TEMP bridge
     schedule: Mapped[str] = mapped_column(String(8), default="once")
     sponsorship_years: Mapped[int | None]
     preset: Mapped[str | None] = mapped_column(String(40))
@@ -172,7 +172,7 @@ class Round(Base):
     quota: Mapped[int | None]
     unit_quotas: Mapped[Any] = mapped_column(JSON, default=dict)  # {unit code: places}
     nominations_close_on: Mapped[date]
-    blind_review: Mapped[bool] = mapped_column(default=False)
+    blind_review: Mapped[bool] = mapped_column("is_review_blind", default=False)  # TEMP bridge
     quorum: Mapped[int] = mapped_column(default=0)  # votes a candidate needs before the decision
     status: Mapped[str] = mapped_column(String(8), default="open")
     decision_number: Mapped[str | None] = mapped_column(String(60))
@@ -204,7 +204,7 @@ class Candidate(Base):
     facts: Mapped[Any] = mapped_column(JSON)  # the student as evaluated: rule fields, certificate, prizes
     evidence: Mapped[Any] = mapped_column(JSON, default=list)  # documents the nominator holds
     note: Mapped[str] = mapped_column(Text, default="")
-    eligible: Mapped[bool]
+    eligible: Mapped[bool] = mapped_column("is_eligible")  # TEMP bridge
     score: Mapped[int]
     reasons: Mapped[Any] = mapped_column(JSON)  # [{field, passed, text}]
     rules_version: Mapped[int]
@@ -235,15 +235,15 @@ class Review(Base):
     __tablename__ = "scholarship_reviews"
     __table_args__ = (
         UniqueConstraint("candidate_id", "reviewer_id"),
-        CheckConstraint("(conflict_of_interest AND recommend IS NULL) OR "
-                        "(NOT conflict_of_interest AND recommend IS NOT NULL)", name="vote_or_recusal"),
+        CheckConstraint("(is_conflicted AND is_recommended IS NULL) OR "
+                        "(NOT is_conflicted AND is_recommended IS NOT NULL)", name="vote_or_recusal"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("scholarship_candidates.id"))
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    recommend: Mapped[bool | None]
-    conflict_of_interest: Mapped[bool] = mapped_column(default=False)
+    recommend: Mapped[bool | None] = mapped_column("is_recommended")  # TEMP bridge
+    conflict_of_interest: Mapped[bool] = mapped_column("is_conflicted", default=False)  # TEMP bridge
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

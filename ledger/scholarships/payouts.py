@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ledger.accounts.balances import fund_position
-from ledger.accounts.disbursements import record_approved_disbursement
 from ledger.accounts.models import Fund
+from ledger.accounts.treasury.services.disbursements import record_approved_disbursement
 from ledger.core import audit
 from ledger.core.errors import InvalidState, StateChanged
 from ledger.core.i18n import _, _l

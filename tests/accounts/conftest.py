@@ -33,7 +33,7 @@ def give(app):
 def give_receipt(unit_code: str, amount: int, *, on=date(2025, 3, 10), campaign=None, donor=None, fund="TOHIEU",
          **extra):
     """A donation receipt through the receipts service, committed."""
-    from ledger.accounts.receipts import record_receipt
+    from ledger.accounts.treasury.services.receipts import record_receipt
     from ledger.units.services import get_unit
 
     data = {"date": on, "amount": amount, "method": "cash", "fund": fund, "category": "donation",
@@ -50,7 +50,7 @@ def remit(app):
 
 
 def remit_money(from_code: str, to_code: str, amount: int, *, on=date(2025, 4, 1), fund="TOHIEU"):
-    from ledger.accounts.remittances import record_remittance
+    from ledger.accounts.treasury.services.remittances import record_remittance
     from ledger.units.services import get_unit
 
     remittance = record_remittance(get_unit(from_code), {"date": on, "to_unit": to_code, "fund": fund,

@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger.accounts import verify
-from ledger.accounts.bank_models import BankStatementLine
+from ledger.accounts.banking.models import BankStatementLine
 from ledger.accounts.models import Entry, Transaction
-from ledger.accounts.treasury_models import Disbursement, Receipt
+from ledger.accounts.treasury.models import Disbursement, Receipt
 from ledger.core.audit import AuditEvent
 from ledger.extensions import db
 from ledger.units.services import get_unit
-from tests.accounts.test_disbursements import create, people  # noqa: F401  (fixture)
-from tests.accounts.test_reconciliation import HEADER, bank, bank_receipt, upload  # noqa: F401  (fixture)
+from tests.accounts.treasury.test_disbursements import create, people  # noqa: F401  (fixture)
+from tests.accounts.banking.test_reconciliation import HEADER, bank, bank_receipt, upload  # noqa: F401  (fixture)
 
 REVERSAL = {"date": "2026-03-12", "reason": "Ghi nhầm"}
 

@@ -9,7 +9,7 @@ How to use (mark every test `browser`, e.g. `pytestmark = pytest.mark.browser` i
         screenshot(page, "thcs")                     # → tests/browser/artifacts/thcs.png
 
 - `live_server` is session-scoped: one werkzeug server in a thread on 127.0.0.1 (a free port),
-  serving create_app() on its own SQLite file loaded once by `ledger.demo.load_demo()`. It never
+  serving create_app() on its own SQLite file loaded once by `ledger.demo.load.load_demo()`. It never
   touches LEDGER_TEST_DATABASE_URL (the function-scoped `app` fixture truncates that database), so
   browser tests and the other tests can run in the same session. CSRF is on, as in production.
 - The database is shared by every browser test of the session: never assume it is empty; compare
@@ -35,7 +35,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from ledger import create_app
-from ledger.demo import PASSWORD as DEMO_PASSWORD
+from ledger.demo.places import PASSWORD as DEMO_PASSWORD
 from ledger.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -106,7 +106,7 @@ def free_port() -> int:
 
 def demo_app(database_path: Path) -> Flask:
     """An app on its own SQLite file, migrated and filled by the demo loader."""
-    from ledger.demo import load_demo
+    from ledger.demo.load import load_demo
 
     app = create_app({**SERVER_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_path}"})
     with app.app_context():

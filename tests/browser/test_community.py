@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from sqlalchemy import func, select
 
-from ledger.accounts.member_models import DuesPayment
+from ledger.accounts.community.models import DuesPayment
 from ledger.extensions import db
 
 pytestmark = pytest.mark.browser

@@ -28,7 +28,7 @@ def binh_lu_code(live_server) -> str:
 
 
 def receipts_of(live_server, donor_name: str) -> list[tuple[int, int, str]]:
-    from ledger.accounts.treasury_models import Donor, Receipt
+    from ledger.accounts.treasury.models import Donor, Receipt
 
     return in_db(live_server, lambda: db.session.execute(
         select(Receipt.id, Receipt.amount, Receipt.number).join(Donor).where(Donor.name == donor_name)).all())
@@ -69,7 +69,7 @@ def test_cash_donation_from_a_new_donor_saved_once_and_printed(page, live_server
 
 def create_payment(live_server, username: str, payee: str) -> int:
     """A pending payment voucher of xã Bình Lư created by `username` through the service."""
-    from ledger.accounts.disbursements import create_disbursement
+    from ledger.accounts.treasury.services.disbursements import create_disbursement
     from ledger.auth.models import User
     from ledger.core.dates import vn_today
     from ledger.units.services import get_unit
@@ -87,7 +87,7 @@ def create_payment(live_server, username: str, payee: str) -> int:
 
 
 def status_of(live_server, disbursement_id: int) -> str:
-    from ledger.accounts.treasury_models import Disbursement
+    from ledger.accounts.treasury.models import Disbursement
 
     return in_db(live_server, lambda: db.session.get(Disbursement, disbursement_id).status)
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger.accounts.models import Entry
-from ledger.accounts.treasury_models import Donor, Receipt
+from ledger.accounts.treasury.models import Donor, Receipt
 from ledger.auth.models import User
 from ledger.extensions import db
 from ledger.reports.models import PeriodicReport

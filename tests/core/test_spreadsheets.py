@@ -273,10 +273,10 @@ def importer(app, make_unit, make_fund, api_as, database_url):
 def counts() -> tuple:
     from sqlalchemy import func, select
 
-    from ledger.accounts.bank_models import BankStatement
-    from ledger.accounts.member_models import Member
+    from ledger.accounts.banking.models import BankStatement
+    from ledger.accounts.community.models import Member
     from ledger.accounts.models import Entry
-    from ledger.accounts.treasury_models import Donor
+    from ledger.accounts.treasury.models import Donor
     from ledger.extensions import db
 
     db.session.rollback()  # see what the worker committed

@@ -30,7 +30,7 @@ def people(make_user):
 @pytest.fixture
 def receive(app, people):
     """receive(unit, amount, donor={...}, fund=, on=, category=) → a posted receipt."""
-    from ledger.accounts.receipts import record_receipt
+    from ledger.accounts.treasury.services.receipts import record_receipt
     from ledger.units.services import get_unit
 
     def make(unit, amount, *, donor=None, fund="QKH", on=date(2026, 2, 10), category="donation", **extra):
@@ -46,7 +46,7 @@ def receive(app, people):
 @pytest.fixture
 def pay(app, people):
     """pay(unit, amount, category=, fund=, on=) → a posted disbursement."""
-    from ledger.accounts.disbursements import record_approved_disbursement
+    from ledger.accounts.treasury.services.disbursements import record_approved_disbursement
     from ledger.units.services import get_unit
 
     def make(unit, amount, *, category="award", fund="QKH", on=date(2026, 3, 5), payee="Trường THCS Mường Bú"):

@@ -21,7 +21,7 @@ def test_a_unit_is_found_without_diacritics_and_shows_what_it_published(quarter,
 
 
 def test_how_to_give_shows_the_account_the_memo_code_and_a_vietqr(tree, client, app):
-    from ledger.accounts import vietqr
+    from ledger.accounts.banking import vietqr
     from ledger.accounts.services import get_fund
     from ledger.extensions import db
 
@@ -36,7 +36,7 @@ def test_how_to_give_shows_the_account_the_memo_code_and_a_vietqr(tree, client, 
 
 
 def test_running_campaigns_link_to_their_page_and_the_honor_roll_is_linked(tree, client, app):
-    from ledger.accounts.campaigns import create_campaign
+    from ledger.accounts.campaigns.services.campaigns import create_campaign
     from ledger.extensions import db
 
     create_campaign({"code": "TOHIEU-2026", "name": "Vận động Quỹ học bổng Tô Hiệu 2026", "owner_unit": "SL",

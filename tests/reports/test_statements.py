@@ -79,7 +79,7 @@ def test_publish_freezes_the_content_with_its_hash(quarter, close, publisher, cl
 def test_later_postings_reversals_and_edits_leave_version_1_byte_identical(
         quarter, close, publisher, client, post, receive, app):
     from ledger.accounts.services import reverse_entry
-    from ledger.accounts.treasury_models import Donor
+    from ledger.accounts.treasury.models import Donor
     from ledger.extensions import db
 
     close("SL", "SL-X01", "SL-B1")
@@ -251,7 +251,7 @@ def test_two_approvers_publishing_one_draft_at_once_make_one_version(quarter, cl
 
 
 def test_a_statement_shows_the_units_own_campaigns_with_what_was_raised_by_its_end(tree, receive, close, publisher):
-    from ledger.accounts.campaigns import create_campaign
+    from ledger.accounts.campaigns.services.campaigns import create_campaign
     from ledger.extensions import db
 
     for code, owner, fund in (("TOHIEU-2026", "SL", "TOHIEU"), ("MUONGBU-2026", "SL-X01", "QKH")):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from ledger.accounts.treasury_models import Disbursement
+from ledger.accounts.treasury.models import Disbursement
 from ledger.core.dates import vn_today
 from ledger.extensions import db
 from ledger.scholarships.models import Award

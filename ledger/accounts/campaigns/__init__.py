@@ -1,0 +1,16 @@
+"""Campaigns (đợt vận động) with targets handed down the tree, pledges, progress, the honor roll, donor
+stewardship (thank-you letters, giving summaries) and the public campaign pages."""
+
+
+def init_app(app):
+    from ledger.accounts.campaigns import models  # noqa: F401  (tables, and the receipt's campaign links)
+    from ledger.accounts.campaigns.public import public_campaigns
+    from ledger.accounts.campaigns.services.campaigns import open_campaigns, receipt_link
+    from ledger.accounts.treasury.routes import campaign_choices
+    from ledger.accounts.treasury.services.receipts import receipt_links
+
+    app.register_blueprint(public_campaigns)
+    if receipt_link not in receipt_links:
+        receipt_links.append(receipt_link)
+    if open_campaigns not in campaign_choices:
+        campaign_choices.append(open_campaigns)

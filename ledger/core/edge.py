@@ -1,0 +1,61 @@
+"""The unit of work at the edge: every mutating API view, page handler and CLI command commits once,
+and rolls back on any error — the services under it only add and flush.
+
+A page that answers with status >= 400 (the form shown again with the problem) is rolled back too, so
+nothing of a refused request is kept. A deadlock or serialization failure (PostgreSQL) reruns the whole
+unit from a clean session; `money_post` and `form_post` (accounts/idempotency.py) add replay by key
+on top of it.
+"""
+import functools
+import logging
+import time
+
+from flask import Response
+from sqlalchemy.exc import DBAPIError
+
+from ledger.extensions import db
+
+log = logging.getLogger(__name__)
+RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
+ATTEMPTS = 5
+
+
+def unit_of_work(view):
+    """Commit what `view` did once it returns; roll it back when it raises or answers with an error page."""
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        return retrying(lambda: committed(view, args, kwargs))
+    return run
+
+
+def committed(view, args, kwargs):
+    try:
+        result = view(*args, **kwargs)
+    except BaseException:
+        db.session.rollback()
+        raise
+    if is_refusal(result):
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+def is_refusal(result) -> bool:
+    """A (body, status) tuple or a response whose status says the request was refused."""
+    if isinstance(result, Response):
+        return result.status_code >= 400
+    return isinstance(result, tuple) and len(result) > 1 and isinstance(result[1], int) and result[1] >= 400
+
+
+def retrying(work):
+    """Run the unit of work again (from a clean session) when the database reports a deadlock."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            db.session.rollback()
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
+                raise
+            log.info("retrying a unit of work after %s (attempt %s)", exc.orig.sqlstate, attempt)
+            time.sleep(0.01 * 2 ** attempt)

@@ -1,0 +1,52 @@
+"""`ledger demo`: a realistic, idempotent demo database built from the seed plans' places.
+
+The base (places.py: units, users, funds) first, then each feature's own step, in an order where each
+finds what it needs: the treasurer's documents, members and dues, campaigns, scholarships, the
+transparency reports (they close books), and last the bank details and a statement to reconcile.
+"""
+from sqlalchemy import select
+
+from ledger.accounts.banking import demo as banking_demo
+from ledger.accounts.campaigns import demo as campaigns_demo
+from ledger.accounts.community import demo as community_demo
+from ledger.accounts.treasury import demo as treasury_demo
+from ledger.demo.places import (
+    BINH_LU,
+    BO_DE,
+    BRANCHES,
+    PASSWORD,
+    USERS,
+    commune,
+    ensure_funds,
+    ensure_unit,
+    ensure_user,
+)
+from ledger.extensions import db
+from ledger.reports import demo as reports_demo
+from ledger.scholarships import demo as scholarships_demo
+from ledger.setup import initialise
+from ledger.units import divisions
+from ledger.units import services as units
+from ledger.units.models import Unit
+
+DEMO_STEPS = (treasury_demo.load, community_demo.load, campaigns_demo.load, scholarships_demo.load,
+              reports_demo.load, banking_demo.load)
+
+
+def load_demo() -> str:
+    initialise("admin", PASSWORD, "Quản trị hệ thống")
+    for province in ("Sơn La", "Lai Châu", "Hà Nội"):
+        divisions.import_province(province)
+    ctx = {"units": {BINH_LU: commune(BINH_LU), BO_DE: commune(BO_DE), "SL": units.get_unit("SL")}}
+    for commune_name, branches in BRANCHES.items():
+        for code, name in branches:
+            ensure_unit(code, name, "branch", ctx["units"][commune_name].code)
+    ctx["users"] = {name: ensure_user(name, full, ctx["units"].get(where) or units.get_unit(where), role)
+                    for name, full, where, role in USERS}
+    ctx["funds"] = ensure_funds(ctx["units"])
+    db.session.commit()
+    for step in DEMO_STEPS:  # each feature's data, committed step by step
+        step(ctx)
+        db.session.commit()
+    count = db.session.scalar(select(db.func.count(Unit.id)))
+    return f"Dữ liệu mẫu sẵn sàng: {count} đơn vị, {len(ctx['funds'])} quỹ."
