@@ -1,8 +1,13 @@
 """The Quỹ khuyến học ledger: a Flask service keeping the books of study-promotion funds."""
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Flask loads in create_app, so the pure modules below import without it
+    from flask import Flask
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None) -> "Flask":
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     from ledger import config as settings
 
@@ -13,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def init_extensions(app: Flask) -> None:
+def init_extensions(app: "Flask") -> None:
     from ledger.core import i18n, security, web
     from ledger.core.db import configure_engine
     from ledger.extensions import api, babel, csrf, db, migrate
@@ -29,10 +34,15 @@ def init_extensions(app: Flask) -> None:
     security.init_app(app)
 
 
-def init_features(app: Flask) -> None:
-    from ledger import accounts, auth, reports, scholarships, units
-    from ledger.accounts import banking, campaigns, community, treasury
+# Lower layers first: a feature's init_app may register itself in the hooks of the ones below.
+FEATURES = ("auth", "units", "accounts", "accounts.treasury", "accounts.community", "accounts.campaigns",
+            "accounts.banking", "scholarships", "reports")
 
-    # Lower layers first: a feature's init_app may register itself in the hooks of the ones below.
-    for feature in (auth, units, accounts, treasury, community, campaigns, banking, scholarships, reports):
-        feature.init_app(app)
+
+def init_features(app: "Flask") -> None:
+    from importlib import import_module
+
+    for name in FEATURES:  # every table before any API: the OpenAPI document reads all their columns
+        import_module(f"ledger.{name}.models")
+    for name in FEATURES:
+        import_module(f"ledger.{name}").init_app(app)

@@ -5,10 +5,12 @@ from sqlalchemy import select
 from ledger.accounts.services import seed_chart
 from ledger.auth import services as auth
 from ledger.auth.models import User
+from ledger.core.edge import unit_of_work
 from ledger.extensions import db
 from ledger.units.services import ensure_root
 
 
+@unit_of_work
 def initialise(admin_username: str, admin_password: str, admin_name: str = "Quản trị hệ thống") -> bool:
     """Returns False when everything was already there."""
     upgrade()
@@ -18,5 +20,4 @@ def initialise(admin_username: str, admin_password: str, admin_name: str = "Qu�
         admin = auth.create_user({"username": admin_username, "password": admin_password, "full_name": admin_name})
         auth.grant_role(admin, None, "admin", by=admin)  # every unit, roots created later too
         created = True
-    db.session.commit()
     return created

@@ -16,7 +16,6 @@ from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
-ELIMINATED = ("136", "336", "521", "621")
 # Other features add what a fund has promised but not paid yet (decided scholarships).
 commitment_sources: list[Callable[[Fund], int]] = []
 

@@ -6,9 +6,10 @@ from pathlib import Path
 import click
 
 from ledger.accounts import balances, importer, verify
+from ledger.accounts.journal_checks import JournalPlan
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
-from ledger.extensions import db
 from ledger.units.services import get_unit
 
 
@@ -61,21 +62,26 @@ def trial_balance_command(unit_code, consolidated, as_of, fmt):
 def import_journal_command(path, batch_size):
     """Import a journal bundle (journal CSV; units.csv, accounts.csv, funds.csv beside it): all or nothing."""
     try:
-        plan = importer.check_journal(path)
-        click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
-                     file=path.name, entries=plan.entries, lines=plan.lines))
-        with Progress(plan.entries, _("Ghi sổ")) as advance:
-            importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
-        db.session.commit()
-        importer.refresh_statistics()
-    except LedgerError as exc:
-        db.session.rollback()
+        plan = import_journal(path, batch_size)
+    except LedgerError as exc:  # the unit of work kept nothing: say why and fail
         click.echo(_("Không nhập gì từ %(file)s:", file=path.name), err=True)
         click.echo(exc.detail, err=True)
         sys.exit(1)
+    importer.refresh_statistics()
     click.echo(_("Đã nhập %(entries)s bút toán, %(lines)s dòng; tạo mới %(units)s đơn vị, %(accounts)s tài khoản, "
                  "%(funds)s quỹ.", entries=plan.entries, lines=plan.lines, units=len(plan.new_units),
                  accounts=len(plan.new_accounts), funds=len(plan.new_funds)))
+
+
+@unit_of_work
+def import_journal(path: Path, batch_size: int) -> JournalPlan:
+    """Check the whole bundle, then post it batch by batch; committed once, before the statistics refresh."""
+    plan = importer.check_journal(path)
+    click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
+                 file=path.name, entries=plan.entries, lines=plan.lines))
+    with Progress(plan.entries, _("Ghi sổ")) as advance:
+        importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
+    return plan
 
 
 class Progress:

@@ -11,6 +11,7 @@ from ledger.accounts.schemas import EntryIn
 from ledger.core import money
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.schemas import Schema
 from ledger.core.web import translate_messages
 
 DEFAULT_ROWS, MORE_ROWS, MAX_ROWS = 6, 4, 60
@@ -45,6 +46,15 @@ def first_message(messages) -> str:
     while isinstance(messages, dict | list):
         messages = next(iter(messages.values())) if isinstance(messages, dict) else messages[0]
     return str(messages)
+
+
+def load_form(schema: type[Schema], form: dict) -> dict:
+    """A page's form through the API's *In schema; its first message becomes the refusal shown on the page."""
+    try:
+        return schema().load(form)
+    except ValidationError as exc:
+        messages = translate_messages(exc.messages)
+        raise ValidationFailed(first_message(messages), errors=messages) from None
 
 
 @dataclass
@@ -145,3 +155,13 @@ class EntryForm:
                     continue
             sums.append(total)
         return sums[0], sums[1]
+
+    def imbalance(self) -> int:
+        """How far Σ Nợ and Σ Có are apart (shown as "Lệch")."""
+        debit, credit = self.totals()
+        return abs(debit - credit)
+
+    def listed_errors(self) -> list[tuple[int | None, str]]:
+        """(row number counted from 1, or None for the whole form, message) for the list above the form."""
+        return [(int(key.rsplit("-", 1)[1]) + 1 if key[-1].isdigit() else None, text)
+                for key, text in self.errors.items()]

@@ -13,7 +13,7 @@ from queue import Full, Queue
 
 from sqlalchemy import select
 
-from ledger.accounts import ledger, services
+from ledger.accounts import chart, ledger, services
 from ledger.accounts.journal_checks import Books, JournalChecker, JournalPlan, plan_dimensions
 from ledger.accounts.models import Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction, VoucherCounter
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
@@ -29,7 +29,6 @@ JOURNAL_COLUMNS = ("entry_id", "date", "unit_code", "account_code", "fund_code",
 DIMENSIONS = {"units": ("unit_code", "parent_code", "level", "name"),
               "accounts": ("account_code", "name_vi", "name_en", "type", "normal_side"),
               "funds": ("fund_code", "name_vi", "name_en")}
-TRANSFER_OUT, TRANSFER_IN = "621", "521"
 MAX_PROBLEMS = 20
 
 
@@ -212,9 +211,9 @@ def transactions(drafts):
 
 def is_transfer(sender: tuple, receiver: tuple) -> bool:
     """Consecutive entries, same date, two units: the first debits 621 what the second credits to 521."""
-    out = side_totals(sender[2], TRANSFER_OUT, debit=True)
+    out = side_totals(sender[2], chart.TRANSFERS_OUT, debit=True)
     return (bool(out) and sender[1] != receiver[1] and sender[2].dated_on == receiver[2].dated_on
-            and out == side_totals(receiver[2], TRANSFER_IN, debit=False))
+            and out == side_totals(receiver[2], chart.TRANSFERS_IN, debit=False))
 
 
 def side_totals(entry: EntryDraft, account: str, *, debit: bool) -> dict[str, int]:
@@ -228,8 +227,8 @@ def side_totals(entry: EntryDraft, account: str, *, debit: bool) -> dict[str, in
 def transfer(sender: tuple, receiver: tuple) -> TransactionDraft:
     """Both books in one transaction; the 621 and 521 lines name each other's unit, so consolidation
     eliminates them."""
-    name_counterparty(sender[2], TRANSFER_OUT, receiver[1])
-    name_counterparty(receiver[2], TRANSFER_IN, sender[1])
+    name_counterparty(sender[2], chart.TRANSFERS_OUT, receiver[1])
+    name_counterparty(receiver[2], chart.TRANSFERS_IN, sender[1])
     return TransactionDraft([sender[2], receiver[2]], kind="import", memo=f"{sender[0]} {receiver[0]}")
 
 

@@ -1,7 +1,6 @@
 """The rules of a journal bundle, checked before anything is written: dimension files, then every
 journal row, with the same rules as posting.post_batch and the CSV row of each failure.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from ledger.accounts import ledger
-from ledger.accounts.models import ACCOUNT_TYPES, MAX_AMOUNT, Account, Balance, Fund
+from ledger.accounts.chart import ACCOUNT_TYPES
+from ledger.accounts.models import Account, Balance, Fund
 from ledger.core import money
 from ledger.core.i18n import _
 from ledger.extensions import db
@@ -83,21 +83,17 @@ def plan_dimensions(plan: JournalPlan, dims: dict, books: Books) -> list[str]:
                                       type=books.accounts[code].type))
         elif code not in books.accounts:
             plan.new_accounts.append({"code": code, "name": name_vi, "name_en": name_en, "type": kind,
-                                      "normal_side": side, "no_negative": False})
+                                      "normal_side": side, "is_no_negative": False})
             books.accounts[code] = Account(**plan.new_accounts[-1])  # transient: only read by the checks
     owner_path = books.unit_paths.get(bundle_root, "")
     for number, (code, name_vi, _name_en) in dims["funds"]:
         if code not in books.funds:
             plan.new_funds.append({"code": code, "name": name_vi, "owner_unit": bundle_root, "kind": "unrestricted"})
             books.funds[code] = (owner_path, "unrestricted", False)
-        elif books.funds[code][2] or not within(owner_path, books.funds[code][0]):
+        elif books.funds[code][2] or not ledger.fund_usable_in(owner_path, books.funds[code][0]):
             problems.append(_("Tệp funds.csv, dòng %(row)s: quỹ %(code)s đã có, nhưng không phải quỹ riêng từng "
                               "đơn vị dùng được ở %(unit)s.", row=number, code=code, unit=bundle_root))
     return problems
-
-
-def within(path: str, ancestor_path: str) -> bool:
-    return path == ancestor_path or path.startswith(ancestor_path + "/")
 
 
 def parent_code(path: str) -> str | None:
@@ -127,9 +123,7 @@ class JournalChecker:
         self.seen: set[str] = set()
         self.dates: dict[str, date] = {}
         self.known: set[tuple[str, str, str]] = set()  # (unit, account, fund) that passed check_codes
-        self.guarded = {code for code, account in books.accounts.items() if account.no_negative}
-        self.expenses = {code for code, account in books.accounts.items() if account.type == "expense"}
-        self.endowments = {code for code, (_path, kind, _pooled) in books.funds.items() if kind == "endowment"}
+        self.guarded = {code for code, account in books.accounts.items() if account.is_no_negative}
         self.unit_states = {code: (u.status, u.closed_through) for code, u in books.units.items()}
         self.running: dict[tuple, int] = {}  # (unit, account, fund) → balance of a no-negative account
         self.loaded: set[str] = set()
@@ -175,7 +169,7 @@ class JournalChecker:
                                        code=account))
         if fund not in self.books.funds:
             return self.fail(number, _("không có quỹ %(code)s.", code=fund))
-        if not within(self.books.unit_paths[unit], self.books.funds[fund][0]):
+        if not ledger.fund_usable_in(self.books.unit_paths[unit], self.books.funds[fund][0]):
             return self.fail(number, _("quỹ %(fund)s không dùng được trong sổ của đơn vị %(unit)s.", fund=fund, unit=unit))
         self.known.add((unit, account, fund))
         return True
@@ -204,7 +198,7 @@ class JournalChecker:
                                        "%(date)s.", unit=unit_code, through=closed_through.strftime("%d/%m/%Y"),
                                        date=on.strftime("%d/%m/%Y")))
         for line in lines:
-            if line.fund in self.endowments and line.debit and line.account in self.expenses:
+            if ledger.spends_principal(self.books.funds[line.fund][1], self.books.accounts[line.account].type, line.debit):
                 return self.fail(number, _("không được chi từ vốn gốc của quỹ %(fund)s.", fund=line.fund))
         self.check_no_negative(number, unit_code, lines)
 
@@ -216,16 +210,14 @@ class JournalChecker:
         if unit_code not in self.loaded:
             self.running.update(kept_no_negative(self.books.units.get(unit_code)))
             self.loaded.add(unit_code)
-        moved: dict[tuple, int] = defaultdict(int)
-        for line in guarded:
-            moved[(unit_code, line.account, line.fund)] += line.debit - line.credit
-        for key, change in moved.items():
-            if self.running.get(key, 0) + change < 0:
-                return self.fail(number, _("không đủ số dư: tài khoản %(account)s quỹ %(fund)s của đơn vị %(unit)s "
-                                           "chỉ còn %(available)s.", account=key[1], fund=key[2], unit=unit_code,
-                                           available=money.format_vnd(self.running.get(key, 0))))
-        for key, change in moved.items():
-            self.running[key] = self.running.get(key, 0) + change
+        moves = [((unit_code, line.account, line.fund), line.debit, line.credit) for line in guarded]
+        after, overdrawn = ledger.fold_no_negative(self.running, moves)
+        if overdrawn is not None:
+            key = moves[overdrawn][0]
+            return self.fail(number, _("không đủ số dư: tài khoản %(account)s quỹ %(fund)s của đơn vị %(unit)s "
+                                       "chỉ còn %(available)s.", account=key[1], fund=key[2], unit=unit_code,
+                                       available=money.format_vnd(self.running.get(key, 0))))
+        self.running.update(after)
 
 
 def amount(text: str) -> int | None:
@@ -233,7 +225,7 @@ def amount(text: str) -> int | None:
     if not text.isascii() or not text.isdigit() or len(text) > 16:
         return None
     value = int(text)
-    return value if value <= MAX_AMOUNT else None
+    return value if value <= money.MAX_AMOUNT else None
 
 
 def kept_no_negative(unit: Unit | None) -> dict[tuple, int]:

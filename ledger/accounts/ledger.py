@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-MAX_AMOUNT = 10**15  # one line, and the total of one entry
+from ledger.core.money import MAX_AMOUNT  # one line, and the total of one entry
+
 # Every kept balance column (debit_total, credit_total, monthly debit, credit) stays at or below this:
 # 1000 entries of the largest size, and still 9 times short of BIGINT's 2^63 − 1 ≈ 9.22·10^18.
 BALANCE_CEILING = 10**18
@@ -69,6 +70,26 @@ def balance_problem(lines: list[LineDraft]) -> tuple[str, object] | None:
     if per_fund:
         return "unbalanced_fund", per_fund
     return None
+
+
+def fund_usable_in(unit_path: str, owner_path: str) -> bool:
+    """A fund is used in the books of the unit owning it and of every unit below (paths "HN/HN-01" in "HN")."""
+    return unit_path == owner_path or unit_path.startswith(owner_path + "/")
+
+
+def spends_principal(fund_kind: str, account_type: str, debit: int, *, reversal: bool = False) -> bool:
+    """An endowment's principal is never spent: no expense debited to it, except by undoing an entry."""
+    return fund_kind == "endowment" and account_type == "expense" and debit > 0 and not reversal
+
+
+def fold_no_negative(running: Mapping, moves: list[tuple[object, int, int]]) -> tuple[dict, int | None]:
+    """One entry's (key, debit, credit) moves on no-negative accounts, applied whole to the running balances
+    (debit − credit per key, absent = 0): the balances after it of the keys it moves, and the index of the
+    first move whose key it leaves below zero (None when it overdraws nothing)."""
+    after: dict = {}
+    for key, debit, credit in moves:
+        after[key] = after.get(key, running.get(key, 0)) + debit - credit
+    return after, next((i for i, (key, _debit, _credit) in enumerate(moves) if after[key] < 0), None)
 
 
 def apply_lines(balances: Mapping, lines: Iterable[tuple[object, int, int]]) -> dict:

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ledger.accounts.ledger import BALANCE_CEILING, MAX_AMOUNT
+from ledger.accounts.chart import ACCOUNT_TYPES
+from ledger.accounts.ledger import BALANCE_CEILING
 from ledger.core.db import Base, utcnow
+from ledger.core.money import MAX_AMOUNT
 from ledger.units.models import Unit
 
-ACCOUNT_TYPES = ("asset", "liability", "net_assets", "revenue", "expense")
 FUND_KINDS = ("unrestricted", "restricted", "endowment")
 REGIMES = ("association", "charity_fund")
 VOUCHER_TYPES = ("BT", "PT", "PC")
@@ -30,7 +31,7 @@ def kept_columns_checks(debit: str, credit: str) -> tuple[CheckConstraint, Check
 class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
-        CheckConstraint("type IN ('asset','liability','net_assets','revenue','expense')", name="type"),
+        CheckConstraint(f"type IN ({','.join(repr(kind) for kind in ACCOUNT_TYPES)})", name="type"),
         CheckConstraint("normal_side IN ('debit','credit')", name="normal_side"),
     )
 
@@ -40,7 +41,7 @@ class Account(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     type: Mapped[str] = mapped_column(String(12))
     normal_side: Mapped[str] = mapped_column(String(6))
-    no_negative: Mapped[bool] = mapped_column("is_no_negative", default=False)  # TEMP bridge
+    is_no_negative: Mapped[bool] = mapped_column(default=False)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
 
     parent: Mapped["Account | None"] = relationship(remote_side=[id])
@@ -151,7 +152,7 @@ class Balance(Base):
     """Running totals per (unit, account, fund, counterparty unit or 0); Invariant 9."""
     __tablename__ = "balances"
     __table_args__ = (
-        # Invariant 5 in the database itself: a no_negative balance cannot be stored below zero.
+        # Invariant 5 in the database itself: a guarded (is_no_negative) balance cannot be stored below zero.
         CheckConstraint("NOT is_no_negative OR debit_total >= credit_total", name="no_negative"),
         CheckConstraint("debit_total >= 0 AND credit_total >= 0", name="totals_positive"),
         *kept_columns_checks("debit_total", "credit_total"),

@@ -163,12 +163,12 @@ def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
     for line in entry.lines:
         fund, account = resolved.funds[line.fund], resolved.accounts[line.account]
         if (entry.unit, line.fund) not in resolved.usable:
-            if not entry.unit.is_within(fund.owner_unit):
+            if not ledger.fund_usable_in(entry.unit.path, fund.owner_unit.path):
                 raise ValidationFailed(field="fund", message=_(
                     "Quỹ %(fund)s thuộc %(owner)s, không dùng được trong sổ của %(unit)s.",
                     fund=fund.code, owner=fund.owner_unit.name, unit=entry.unit.name))
             resolved.usable.add((entry.unit, line.fund))
-        if fund.kind == "endowment" and account.type == "expense" and line.debit > 0 and entry.reverses is None:
+        if ledger.spends_principal(fund.kind, account.type, line.debit, reversal=entry.reverses is not None):
             raise EndowmentPrincipal(fund=fund.code)
 
 
@@ -223,7 +223,7 @@ def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
 
 def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
     """Apply the batch entry by entry to the locked balances; refuse the first overdraft (Invariant 5)."""
-    guarded = {a.id for a in resolved.accounts.values() if a.no_negative}
+    guarded = {a.id for a in resolved.accounts.values() if a.is_no_negative}
     if not any(key[1] in guarded for keys in keyed for key in keys):
         return
     rows = db.session.execute(
@@ -234,15 +234,15 @@ def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
         .with_for_update()).all()
     running = {tuple(row[:4]): row[4] for row in rows}
     for entry, keys in zip(entries, keyed):
-        for line, key in zip(entry.lines, keys):
-            if key[1] in guarded:
-                running[key] = running.get(key, 0) + line.debit - line.credit
-        for line, key in zip(entry.lines, keys):
-            if key[1] in guarded and running[key] < 0:
-                account, fund = resolved.accounts[line.account], resolved.funds[line.fund]
-                available = running[key] + line.credit - line.debit
-                raise InsufficientFunds(account=f"{account.code} {account.name}", fund=fund.code,
-                                        available=money.format_vnd(max(available, 0)))
+        moved = [(line, key) for line, key in zip(entry.lines, keys) if key[1] in guarded]
+        after, overdrawn = ledger.fold_no_negative(running, [(key, line.debit, line.credit) for line, key in moved])
+        if overdrawn is not None:
+            line, key = moved[overdrawn]
+            account, fund = resolved.accounts[line.account], resolved.funds[line.fund]
+            available = after[key] + line.credit - line.debit
+            raise InsufficientFunds(account=f"{account.code} {account.name}", fund=fund.code,
+                                    available=money.format_vnd(max(available, 0)))
+        running.update(after)
 
 
 def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
@@ -362,7 +362,7 @@ def stored_pairs(table, sides: tuple[str, str], moved: dict[tuple, list[int]], u
 
 def add_to_balances(moves: Movements) -> None:
     """Upsert the batch's movements into kept balances, per key and per month, in sorted order."""
-    guarded = set(db.session.scalars(select(Account.id).where(Account.no_negative.is_(True))))
+    guarded = set(db.session.scalars(select(Account.id).where(Account.is_no_negative.is_(True))))
     totals, monthly = moves.totals, moves.monthly
     # A guarded row that only shrinks must already exist: UPDATE it, so the database's no-negative
     # check judges the new total (an upsert would first test the bare VALUES row and refuse it).

@@ -1,5 +1,5 @@
-"""Small read helpers for the books' pages: a page of entries' amounts and reversals in one query each,
-names for codes, and the dates a page suggests.
+"""Small read helpers for the books' pages: a page of entries' amounts, reversals and moves of a fund in
+one query each, names for codes, and the dates a page suggests.
 """
 from datetime import date, timedelta
 
@@ -28,6 +28,18 @@ def reversals_of(entries) -> dict[int, tuple[int, str]]:
         return {}
     rows = db.session.execute(select(Entry.reverses_id, Entry.id, Entry.number).where(Entry.reverses_id.in_(ids)))
     return {reversed_id: (entry_id, number) for reversed_id, entry_id, number in rows}
+
+
+def fund_movements(fund, entries) -> dict[int, int]:
+    """Entry id → how much the entry moved the fund's net assets (+ money in, − money out)."""
+    if not entries:
+        return {}
+    rows = db.session.execute(
+        select(Line.entry_id, func.sum(Line.debit - Line.credit)).join(Account, Line.account_id == Account.id)
+        .where(Line.entry_id.in_([e.id for e in entries]), Line.fund_id == fund.id,
+               Account.type.in_(("asset", "liability")))
+        .group_by(Line.entry_id)).all()
+    return {entry_id: int(amount or 0) for entry_id, amount in rows}
 
 
 def user_name(user_id: int | None) -> str:

@@ -10,10 +10,10 @@ from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required
 from ledger.core import export, permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
-from ledger.extensions import db
-from ledger.units.services import get_unit
+from ledger.units.access import permitted, unit_for
 
 accounts_pages = Blueprint("accounts", __name__, template_folder="templates")
 PAGE_SIZE = 50
@@ -40,43 +40,52 @@ def funds_panel(unit, user) -> Markup:
 @accounts_pages.get("/units/<code>/journal")
 @login_required
 def journal(code):
-    unit = readable_unit(code)
-    args, error = request.args, None
-    page = max(args.get("page", 1, type=int), 1)
+    unit = unit_for(code, "read")
+    page = max(request.args.get("page", 1, type=int), 1)
     try:
-        date_from, date_to = optional_date(args.get("from"), "from"), optional_date(args.get("to"), "to")
-        entries, total = services.list_entries(unit, date_from=date_from, date_to=date_to,
-                                               account=args.get("account") or None, fund=args.get("fund") or None,
-                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    except LedgerError as exc:
-        error, entries, total = exc.detail, [], 0
-    filters = {key: args[key] for key in ("from", "to", "account", "fund") if args.get(key)}
+        entries, total = journal_page_entries(unit, request.args, page)
+    except LedgerError as exc:  # a mistyped date filter: the page says so, with no entries
+        return render_journal(unit, page, [], 0, exc.detail), 400
+    return render_journal(unit, page, entries, total)
+
+
+def journal_page_entries(unit, args, page: int) -> tuple[list, int]:
+    date_from, date_to = optional_date(args.get("from"), "from"), optional_date(args.get("to"), "to")
+    return services.list_entries(unit, date_from=date_from, date_to=date_to, account=args.get("account") or None,
+                                 fund=args.get("fund") or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+def render_journal(unit, page: int, entries, total: int, error: str | None = None) -> str:
+    filters = {key: request.args[key] for key in ("from", "to", "account", "fund") if request.args.get(key)}
     return render_template("accounts/journal.html", unit=unit, entries=entries, total=total, page=page,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, error=error,
                            amounts=queries.entry_amounts(entries), reversals=queries.reversals_of(entries),
-                           accounts=services.list_accounts(), funds=services.funds_usable_in(unit)), 400 if error else 200
+                           accounts=services.list_accounts(), funds=services.funds_usable_in(unit))
 
 
-@accounts_pages.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@accounts_pages.get("/entries/<int:entry_id>")
 @login_required
 def entry_page(entry_id):
-    entry = services.get_entry(entry_id)
-    permissions.require(g.user, "read", entry.unit)
-    if request.method == "POST":
-        return reverse_entry(entry)
+    entry = permitted(services.get_entry(entry_id), "read")
     return render_entry(entry, {"date": vn_today().isoformat(), "reason": "", "key": form_token()})
+
+
+@accounts_pages.post("/entries/<int:entry_id>")
+@login_required
+def reverse_entry_page(entry_id):
+    entry = permitted(services.get_entry(entry_id), "read")
+    permissions.require_each(g.user, "post", [e.unit for e in entry.transaction.entries])
+    return reverse_entry(entry)
 
 
 @form_post
 def reverse_entry(entry):
-    permissions.require_each(g.user, "post", [e.unit for e in entry.transaction.entries])
     typed = {"date": request.form.get("date", "").strip(), "reason": request.form.get("reason", "").strip(),
              "key": request.form.get("idempotency_key", "")}
     try:
         reversal = services.reverse_entry(entry, on=parse_date(typed["date"], "date"), reason=typed["reason"],
                                           by=g.user)
-    except LedgerError as exc:
-        db.session.rollback()
+    except LedgerError as exc:  # shown again with what was typed; form_post keeps nothing of it
         return render_entry(entry, typed, exc), exc.status
     flash(_("Đã ghi bút toán đảo %(number)s.", number=reversal.number))
     return redirect(url_for("accounts.entry_page", entry_id=reversal.id), 303)
@@ -89,25 +98,28 @@ def render_entry(entry, reversal_form: dict, error: LedgerError | None = None):
                            total=sum(line.debit for line in entry.lines), form=reversal_form, error=error)
 
 
-@accounts_pages.route("/units/<code>/entries/new", methods=["GET", "POST"])
+@accounts_pages.get("/units/<code>/entries/new")
 @login_required
 def entry_new(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    if request.method == "POST":
-        return post_entry_form(unit)
+    unit = unit_for(code, "post")
     rows = min(max(request.args.get("rows", 0, type=int), DEFAULT_ROWS), MAX_ROWS)
     fund = nearest_fund(services.funds_usable_in(unit))
     return render_entry_form(unit, EntryForm.blank(vn_today(), rows, fund), form_token())
 
 
+@accounts_pages.post("/units/<code>/entries/new")
+@login_required
+def entry_post(code):
+    return post_entry(unit_for(code, "post"))
+
+
 @form_post
-def post_entry_form(unit):
+def post_entry(unit):
+    """The general entry typed on the page, read into the API's EntryIn (forms.EntryForm.to_data)."""
     form = EntryForm.from_form(request.form)
     try:
         entry = services.record_entry(unit, form.to_data(), by=g.user)
-    except LedgerError as exc:
-        db.session.rollback()
+    except LedgerError as exc:  # shown again with what was typed; form_post keeps nothing of it
         return render_entry_form(unit, form.refuse(exc), request.form["idempotency_key"]), 422
     flash(_("Đã ghi bút toán %(number)s.", number=entry.number))
     return redirect(url_for("accounts.entry_page", entry_id=entry.id), 303)
@@ -117,8 +129,7 @@ def post_entry_form(unit):
 @login_required
 def entry_more_rows(code):
     """"Thêm dòng" without JavaScript: the same form again, with what was typed and more rows."""
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
+    unit = unit_for(code, "post")
     form = EntryForm.from_form(request.form, extra_rows=MORE_ROWS)
     return render_entry_form(unit, form, request.form.get("idempotency_key") or form_token())
 
@@ -130,7 +141,7 @@ def render_entry_form(unit, form: EntryForm, key: str):
 
 def trial_balance_of(code) -> tuple:
     """The unit and its trial balance for the query's as_of (default today) and consolidated switch."""
-    unit = readable_unit(code)
+    unit = unit_for(code, "read")
     as_of = optional_date(request.args.get("as_of"), "as_of") or vn_today()
     consolidated = request.args.get("consolidated") in ("1", "true", "on")
     return unit, balances.trial_balance(unit, as_of=as_of, consolidated=consolidated)
@@ -141,7 +152,7 @@ def trial_balance_of(code) -> tuple:
 def trial_balance(code):
     unit, report = trial_balance_of(code)
     return render_template("accounts/trial_balance.html", unit=unit, report=report,
-                           names=queries.account_and_fund_names())
+                           sides=services.balance_sides(report), names=queries.account_and_fund_names())
 
 
 @accounts_pages.get("/units/<code>/trial-balance.csv")
@@ -160,29 +171,25 @@ def trial_balance_csv(code):
     return export.csv_response(rows, headers, f"bang-can-doi-{unit.code}-{report['as_of'].isoformat()}{suffix}.csv")
 
 
-@accounts_pages.route("/units/<code>/close", methods=["GET", "POST"])
+@accounts_pages.get("/units/<code>/close")
 @login_required
-def close_books(code):
-    unit = readable_unit(code)
-    typed, error = request.form.get("through", "").strip(), None
-    if request.method == "POST":
-        permissions.require(g.user, "close", unit)
-        try:
-            services.close_books(unit, parse_date(typed, "through"), by=g.user)
-            db.session.commit()
-        except LedgerError as exc:
-            db.session.rollback()
-            error = exc.detail
-        else:
-            flash(_("Đã khóa sổ %(unit)s đến hết ngày %(date)s.", unit=unit.name,
-                    date=unit.closed_through.strftime("%d/%m/%Y")))
-            return redirect(url_for("accounts.close_books", code=unit.code), 303)
+def close_books(code, typed: str = "", error: str | None = None):
+    unit = unit_for(code, "read")
     suggested = typed or queries.last_month_end(vn_today()).isoformat()
     return render_template("accounts/close.html", unit=unit, through=suggested, error=error,
                            last_entry_on=queries.last_entry_date(unit)), 422 if error else 200
 
 
-def readable_unit(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    return unit
+@accounts_pages.post("/units/<code>/close")
+@login_required
+@unit_of_work
+def close_books_through(code):
+    unit, typed = unit_for(code, "read"), request.form.get("through", "").strip()
+    permissions.require(g.user, "close", unit)
+    try:
+        services.close_books(unit, parse_date(typed, "through"), by=g.user)
+    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
+        return close_books(code, typed, exc.detail)
+    flash(_("Đã khóa sổ %(unit)s đến hết ngày %(date)s.", unit=unit.name,
+            date=unit.closed_through.strftime("%d/%m/%Y")))
+    return redirect(url_for("accounts.close_books", code=unit.code), 303)

@@ -1,6 +1,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ledger.accounts.models import ACCOUNT_TYPES, FUND_KINDS, REGIMES
+from ledger.accounts.chart import ACCOUNT_TYPES
+from ledger.accounts.models import FUND_KINDS, REGIMES
 from ledger.core.i18n import _
 from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema
 
@@ -10,7 +11,7 @@ class AccountOut(Schema):
     name = fields.String()
     name_en = fields.String()
     type = fields.String(validate=validate.OneOf(ACCOUNT_TYPES))
-    no_negative = fields.Boolean()
+    is_no_negative = fields.Boolean(data_key="no_negative")  # the API field keeps its name
     parent = fields.Function(lambda a: a.parent.code if a.parent else None)
 
 

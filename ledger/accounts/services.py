@@ -31,17 +31,22 @@ def seed_chart() -> int:
             if row["code"] not in have:
                 db.session.add(Account(code=row["code"], name=row["name_vi"], name_en=row["name_en"],
                                        type=row["type"], normal_side=row["normal_side"],
-                                       no_negative=row["no_negative"] == "1"))
+                                       is_no_negative=row["is_no_negative"] == "1"))
                 created += 1
     db.session.flush()
     return created
 
 
+def by_code(model, code: str, missing: str):
+    """The row of `model` with this code, or 404 with the `missing` message."""
+    found = db.session.scalar(select(model).where(model.code == code))
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
 def get_account(code: str) -> Account:
-    account = db.session.scalar(select(Account).where(Account.code == code))
-    if account is None:
-        raise NotFound(_("Không có tài khoản %(code)s.", code=code))
-    return account
+    return by_code(Account, code, _("Không có tài khoản %(code)s.", code=code))
 
 
 def list_accounts():
@@ -58,7 +63,7 @@ def create_account(data: dict, *, by=None) -> Account:
         raise ValidationFailed(field="code", message=_(
             "Mã tài khoản con phải bắt đầu bằng mã tài khoản mẹ %(parent)s.", parent=parent.code))
     account = Account(code=code, name=data["name"].strip(), name_en=data.get("name_en", ""), type=parent.type,
-                      normal_side=parent.normal_side, no_negative=parent.no_negative, parent=parent)
+                      normal_side=parent.normal_side, is_no_negative=parent.is_no_negative, parent=parent)
     db.session.add(account)
     db.session.flush()
     audit.record("account.create", "account", code, by=by, after={"code": code, "name": account.name,
@@ -67,10 +72,7 @@ def create_account(data: dict, *, by=None) -> Account:
 
 
 def get_fund(code: str) -> Fund:
-    fund = db.session.scalar(select(Fund).where(Fund.code == code))
-    if fund is None:
-        raise NotFound(_("Không có quỹ mã %(code)s.", code=code))
-    return fund
+    return by_code(Fund, code, _("Không có quỹ mã %(code)s.", code=code))
 
 
 def create_fund(data: dict, *, by=None) -> Fund:
@@ -181,6 +183,13 @@ def close_books(unit: Unit, through: date, *, by=None) -> Unit:
                  before={"closed_through": current.isoformat() if current else None},
                  after={"closed_through": through.isoformat()})
     return unit
+
+
+def balance_sides(report: dict) -> dict:
+    """The trial balance page's Dư Nợ and Dư Có columns: each row's balance on its side, and their totals."""
+    rows = [(row, max(row["balance"], 0), max(-row["balance"], 0)) for row in report["rows"]]
+    return {"rows": rows, "debit": sum(debit for _row, debit, _credit in rows),
+            "credit": sum(credit for _row, _debit, credit in rows)}
 
 
 def list_entries(unit: Unit, *, date_from=None, date_to=None, account=None, fund=None, limit=50, offset=0):

@@ -15,10 +15,12 @@ from ledger.accounts.models import Account, Balance, ChainHead, Entry, Fund, Lin
 from ledger.core.dates import month_start
 from ledger.core.i18n import _
 from ledger.extensions import db
-from ledger.reports.models import ChainAnchor, Statement
 from ledger.units.models import Unit
 
 GENESIS = "0" * 64
+# The anchors are kept in the reports' tables (ChainAnchor, and the Statement that froze one), a layer above
+# the books: the reports feature hands both models over in its init_app, so the books import nothing upward.
+anchor_models: dict[str, type] = {}
 BATCH = 5000
 SHORT = 12  # characters of a hash quoted in a message
 
@@ -124,7 +126,7 @@ def hashes_at(unit: Unit, indexes: set[int], codes=None) -> dict[int, str]:
 
 def entries_with_lines(unit):
     """Entries in chain order with their lines and anchor (if the entry records one), read in batches."""
-    last_index = 0
+    chain_anchor, last_index = anchor_models["ChainAnchor"], 0
     while True:
         entries = db.session.execute(select(Entry.id, Entry.number, Entry.dated_on, Entry.memo, Entry.reverses_id,
                                             Entry.chain_index, Entry.prev_hash, Entry.hash)
@@ -139,8 +141,8 @@ def entries_with_lines(unit):
                                        .where(Line.entry_id.in_(ids)).order_by(Line.id)):
             grouped[line.entry_id].append(line)
         anchors = {row.entry_id: row for row in db.session.execute(
-            select(ChainAnchor.entry_id, ChainAnchor.unit_id, ChainAnchor.chain_index, ChainAnchor.hash)
-            .where(ChainAnchor.entry_id.in_(ids)))}
+            select(chain_anchor.entry_id, chain_anchor.unit_id, chain_anchor.chain_index, chain_anchor.hash)
+            .where(chain_anchor.entry_id.in_(ids)))}
         for entry in entries:
             yield entry, grouped[entry.id], anchors.get(entry.id)
         last_index = entries[-1].chain_index
@@ -149,13 +151,14 @@ def entries_with_lines(unit):
 def anchors_of(unit: Unit) -> list[Anchor]:
     """Every frozen head of this unit's chain: published statements and entries in the parent's books."""
     recorder, parent = aliased(Entry), aliased(Unit)
+    chain_anchor, statement = anchor_models["ChainAnchor"], anchor_models["Statement"]
     rows = db.session.execute(
-        select(ChainAnchor.chain_index, ChainAnchor.hash, Statement.id, Statement.version, Statement.period_start,
-               Statement.period_end, recorder.number, parent.name)
-        .outerjoin(Statement, Statement.id == ChainAnchor.statement_id)
-        .outerjoin(recorder, recorder.id == ChainAnchor.entry_id)
+        select(chain_anchor.chain_index, chain_anchor.hash, statement.id, statement.version, statement.period_start,
+               statement.period_end, recorder.number, parent.name)
+        .outerjoin(statement, statement.id == chain_anchor.statement_id)
+        .outerjoin(recorder, recorder.id == chain_anchor.entry_id)
         .outerjoin(parent, parent.id == recorder.unit_id)
-        .where(ChainAnchor.unit_id == unit.id).order_by(ChainAnchor.chain_index, ChainAnchor.id)).all()
+        .where(chain_anchor.unit_id == unit.id).order_by(chain_anchor.chain_index, chain_anchor.id)).all()
     return [Anchor(row[0], row[1], anchor_source(*row[2:])) for row in rows]
 
 
@@ -185,10 +188,10 @@ def check_anchors(result: Verification, anchors: list[Anchor], at_anchors: dict[
 
 def check_child_anchors(unit: Unit, result: Verification, codes, recomputed: dict) -> None:
     """The heads of child units this unit's books recorded must still lie on the children's chains."""
-    child = aliased(Unit)
+    child, chain_anchor = aliased(Unit), anchor_models["ChainAnchor"]
     rows = db.session.execute(
-        select(ChainAnchor.unit_id, ChainAnchor.chain_index, ChainAnchor.hash, Entry.number, child)
-        .join(Entry, Entry.id == ChainAnchor.entry_id).join(child, child.id == ChainAnchor.unit_id)
+        select(chain_anchor.unit_id, chain_anchor.chain_index, chain_anchor.hash, Entry.number, child)
+        .join(Entry, Entry.id == chain_anchor.entry_id).join(child, child.id == chain_anchor.unit_id)
         .where(Entry.unit_id == unit.id).order_by(Entry.chain_index)).all()
     by_child = defaultdict(list)
     for row in rows:

@@ -42,13 +42,17 @@ def signed_in(row) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from ledger.auth import services
     from ledger.auth.api import auth_api
     from ledger.auth.routes import auth_pages
     from ledger.extensions import api
+    from ledger.units.routes import role_holders
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # pages call csrf.protect(); the API uses tokens
     app.before_request(load_user)
     api.register_blueprint(auth_api)
     app.register_blueprint(auth_pages)
+    if services.grants_on not in role_holders:
+        role_holders.append(services.grants_on)
 

@@ -22,6 +22,11 @@ class User(Base):
 
     grants: Mapped[list["RoleGrant"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
+    @property
+    def unit_roles(self) -> list[tuple[Unit | None, str]]:
+        """(granted unit, role) of each grant, None for every unit: what ledger.core.permissions reads."""
+        return [(grant.unit, grant.role) for grant in self.grants]
+
 
 class RoleGrant(Base):
     __tablename__ = "role_grants"
@@ -37,7 +42,7 @@ class RoleGrant(Base):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="grants")
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(lazy="joined")  # loaded with the grant: permissions read both
 
 
 class ApiToken(Base):

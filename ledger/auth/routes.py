@@ -1,5 +1,4 @@
 """Login and logout pages, the signed-in sessions, and the guard that sends anonymous visitors to the login form."""
-import functools
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -7,23 +6,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_wtf.csrf import CSRFError
 
 from ledger.auth import services
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError, Unauthorized
 from ledger.core.i18n import _
 from ledger.core.security import limit_failed_logins
-from ledger.core.web import error_page
-from ledger.extensions import db
+from ledger.core.web import error_page, login_required
 
 auth_pages = Blueprint("auth", __name__, template_folder="templates")
-
-
-def login_required(view):
-    """Pages only: an anonymous visitor goes to the login form and comes back after signing in."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if g.user is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-    return wrapper
 
 
 @auth_pages.app_errorhandler(CSRFError)
@@ -33,33 +22,36 @@ def form_expired(_exc):
 
 
 @auth_pages.route("/login", methods=["GET", "POST"])
+@unit_of_work
 @limit_failed_logins
 def login():
     if request.method == "GET" and g.user is not None:
         return redirect(safe_next(request.args.get("next")))
-    error = None
     username = request.form.get("username", "").strip()
     if request.method == "POST":
         try:
             user = services.authenticate(username, request.form.get("password", ""))
         except Unauthorized as exc:
-            error = exc.detail
-        else:
-            _row, secret = services.open_token(
-                user, kind="web", lifetime=timedelta(hours=current_app.config["LEDGER_SESSION_HOURS"]))
-            db.session.commit()
-            fresh_session(sid=secret)  # a new session on login: no fixation
-            flash(_("Xin chào %(name)s.", name=user.full_name))
-            return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error, username=username), 401 if error else 200
+            return render_template("auth/login.html", error=exc.detail, username=username), 401
+        return start_session(user)
+    return render_template("auth/login.html", error=None, username=username), 200
+
+
+def start_session(user):
+    """A new browser session (server side: a web token) for the user, then back where they were going."""
+    _row, secret = services.open_token(
+        user, kind="web", lifetime=timedelta(hours=current_app.config["LEDGER_SESSION_HOURS"]))
+    fresh_session(sid=secret)  # a new session on login: no fixation
+    flash(_("Xin chào %(name)s.", name=user.full_name))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @auth_pages.post("/logout")
+@unit_of_work
 def logout():
     """Ends this browser's session only; the user's other sessions and API tokens stay."""
     if g.token is not None:
         services.revoke_token(g.user, g.token.id, by=g.user)
-        db.session.commit()
     fresh_session()
     flash(_("Đã đăng xuất."))
     return redirect(url_for("auth.login"))
@@ -74,9 +66,9 @@ def sessions(problem: LedgerError | None = None):
 
 @auth_pages.post("/sessions/<int:token_id>/revoke")
 @login_required
+@unit_of_work
 def revoke_session(token_id):
     row = services.revoke_token(g.user, token_id, by=g.user)
-    db.session.commit()
     if row is g.token:
         fresh_session()
         return redirect(url_for("auth.login"))
@@ -87,16 +79,15 @@ def revoke_session(token_id):
 @auth_pages.post("/sessions/password")
 @limit_failed_logins
 @login_required
+@unit_of_work
 def change_password():
     """The current password again (a wrong one counts as a failed login), then the new one; every other
-    session and token is ended."""
+    session and token is ended. A refusal shows the sessions page with its status: nothing is kept."""
     try:
         services.authenticate(g.user.username, request.form.get("current_password", ""))
         services.change_password(g.user, request.form.get("new_password", ""), keep=g.token, by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
         return sessions(problem=exc)
-    db.session.commit()
     flash(_("Đã đổi mật khẩu; các phiên đăng nhập khác đã bị thu hồi."))
     return redirect(url_for("auth.sessions"))
 

@@ -107,6 +107,12 @@ def grant_role(user: User, unit: Unit | None, role: str, *, by=None) -> RoleGran
     return grant
 
 
+def grants_on(unit: Unit) -> list[RoleGrant]:
+    """The roles granted on this unit itself (those above it hold here too, but belong to their unit)."""
+    return list(db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id == unit.id)
+                                   .order_by(RoleGrant.role, RoleGrant.id)))
+
+
 def authenticate(username: str, password: str) -> User:
     """The user, or Unauthorized; an unknown username is checked against a dummy hash (same time)."""
     user = db.session.scalar(select(User).where(User.username == username))

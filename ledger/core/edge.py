@@ -41,6 +41,12 @@ def committed(view, args, kwargs):
     return result
 
 
+def start_over() -> None:
+    """Drop what a refused request has done so far, so the page that shows the problem reads the books
+    as they were (the unit of work rolls back at the end anyway; this is for what is rendered before it)."""
+    db.session.rollback()
+
+
 def is_refusal(result) -> bool:
     """A (body, status) tuple or a response whose status says the request was refused."""
     if isinstance(result, Response):

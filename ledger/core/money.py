@@ -7,7 +7,7 @@ import re
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 
-MAX_AMOUNT = 10**15
+MAX_AMOUNT = 10**15  # the largest amount anyone may type, one line of an entry, and the total of one entry
 
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 # Scale words per group of three digits; 10**15 is read "một triệu tỷ".

@@ -2,9 +2,11 @@
 
 A role granted on a unit holds on that unit and its whole subtree; a grant with no unit holds on
 every unit, roots created later included (the first admin, API.md `ledger init`).
+
+Core reads no feature's tables: the user object says which roles it holds where (`unit_roles`, pairs of
+the granted unit, None for every unit, and the role), and ledger.units fills in `unit_tree`.
 """
-from flask import g, has_request_context
-from sqlalchemy import or_, select
+from collections.abc import Callable
 
 from ledger.core.errors import Forbidden, Unauthorized
 
@@ -21,29 +23,16 @@ ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What permissions needs of the unit tree, registered by ledger.units at start: "roots" () -> the units
+# without a parent, by path; "shared_root" () -> the root whose admins manage what every unit shares.
+unit_tree: dict[str, Callable] = {}
+
+
 def roles_at(user, unit) -> frozenset[str]:
-    """Roles the user holds on this unit through a grant on it or an ancestor (cached per request)."""
+    """Roles the user holds on this unit through a grant on it or an ancestor."""
     if user is None or unit is None:
         return frozenset()
-    cache = g.setdefault("_roles_cache", {}) if has_request_context() else {}
-    key = (user.id, unit.path)
-    if key not in cache:
-        cache[key] = frozenset(_query_roles(user, unit.path))
-    return cache[key]
-
-
-def _query_roles(user, path: str):
-    from ledger.auth.models import RoleGrant
-    from ledger.extensions import db
-    from ledger.units.models import Unit
-
-    # A grant applies on its unit and below: to the target and each of its ancestors, by exact path.
-    parts = path.split("/")
-    stmt = (select(RoleGrant.role).outerjoin(Unit, RoleGrant.unit_id == Unit.id)
-            .where(RoleGrant.user_id == user.id)
-            .where(or_(RoleGrant.unit_id.is_(None),
-                       Unit.path.in_(["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]))))
-    return db.session.scalars(stmt)
+    return frozenset(role for granted, role in user.unit_roles if granted is None or unit.is_within(granted))
 
 
 def allowed(user, action: str, unit) -> bool:
@@ -64,57 +53,41 @@ def require_each(user, action: str, units) -> None:
 
 
 def is_admin_anywhere(user) -> bool:
-    from ledger.auth.models import RoleGrant
-    from ledger.extensions import db
-
-    return user is not None and db.session.scalar(
-        select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.role == "admin").limit(1)) is not None
-
-
-def require_admin_anywhere(user) -> None:
-    if user is None:
-        raise Unauthorized()
-    if not is_admin_anywhere(user):
-        raise Forbidden()
+    return user is not None and any(role == "admin" for _unit, role in user.unit_roles)
 
 
 def is_global_admin(user) -> bool:
-    from ledger.auth.models import RoleGrant
-    from ledger.extensions import db
+    return user is not None and (None, "admin") in user.unit_roles
 
-    return user is not None and db.session.scalar(
-        select(RoleGrant.id).where(RoleGrant.user_id == user.id, RoleGrant.role == "admin",
-                                   RoleGrant.unit_id.is_(None)).limit(1)) is not None
+
+def require_admin_anywhere(user) -> None:
+    require_that(user, is_admin_anywhere)
 
 
 def require_global_admin(user) -> None:
     """A new root unit: only an admin over everything may start another tree."""
+    require_that(user, is_global_admin)
+
+
+def require_that(user, check: Callable) -> None:
     if user is None:
         raise Unauthorized()
-    if not is_global_admin(user):
+    if not check(user):
         raise Forbidden()
 
 
 def require_root_admin(user) -> None:
     """Changes to what every unit shares (the chart of accounts) need admin at the root."""
-    from ledger.units.services import ensure_root
-
-    require(user, "manage", ensure_root())
+    require(user, "manage", unit_tree["shared_root"]())
 
 
 def visible_roots(user):
     """The units at the top of what the user may read (grant units, without nested duplicates)."""
-    from ledger.auth.models import RoleGrant
-    from ledger.extensions import db
-    from ledger.units.models import Unit
-
-    granted = select(RoleGrant.id).where(RoleGrant.user_id == user.id)
-    if db.session.scalar(granted.where(RoleGrant.unit_id.is_(None)).limit(1)) is not None:
-        return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.path)))
-    units = db.session.scalars(select(Unit).join(RoleGrant, RoleGrant.unit_id == Unit.id)
-                               .where(RoleGrant.user_id == user.id).order_by(Unit.path)).unique().all()
+    granted = {unit for unit, _role in user.unit_roles}
+    if None in granted:
+        return list(unit_tree["roots"]())
     roots: list = []
-    for unit in units:
+    for unit in sorted(granted, key=lambda unit: unit.path):
         if not any(unit.is_within(top) for top in roots):
             roots.append(unit)
     return roots

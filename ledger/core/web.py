@@ -3,9 +3,10 @@
 flask-smorest registers an app-wide HTTPException handler; ours replaces it so HTML pages keep
 their own error pages and the API keeps the contract's problem+json.
 """
+import functools
 import logging
 
-from flask import Flask, g, jsonify, make_response, render_template, request, send_from_directory
+from flask import Flask, g, jsonify, make_response, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -48,6 +49,16 @@ DETAILS = {
     500: _l("Đã có lỗi hệ thống; không có gì được ghi."),
     503: _l("Hệ thống đang bận, xin thử lại sau giây lát."),
 }
+
+
+def login_required(view):
+    """Pages only: an anonymous visitor goes to the login form and comes back after signing in."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapper
 
 
 def is_api_request() -> bool:

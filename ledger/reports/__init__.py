@@ -1,8 +1,9 @@
 """Transparency: statements, the public portal, reports up the tree, internal books."""
-from ledger.reports import models  # noqa: F401  (tables)
+from ledger.reports import models  # the tables, registered when the package loads
 
 
 def init_app(app):
+    from ledger.accounts import verify
     from ledger.extensions import api
     from ledger.reports import book_pages  # noqa: F401  (its pages join the reports blueprint)
     from ledger.reports.api import document_public_endpoints, reports_api
@@ -19,5 +20,6 @@ def init_app(app):
     app.jinja_env.filters["iso_vi"] = iso_vi
     app.jinja_env.filters["vn_time"] = vn_time
     app.cli.add_command(reports_cli)
+    verify.anchor_models.update(ChainAnchor=models.ChainAnchor, Statement=models.FundStatement)
     if reports_panel not in unit_panels:
         unit_panels.append(reports_panel)

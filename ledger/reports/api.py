@@ -1,13 +1,11 @@
 """Statements, periodic reports up the tree and the charity-fund disclosure calendar (API.md)."""
 from flask import g
-from flask_smorest import Blueprint
 
-from ledger.core import permissions
+from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.extensions import db
 from ledger.reports import disclosure, formats, rollup, schemas, services
-from ledger.reports.public import prerender_pdfs
-from ledger.units.services import get_unit
+from ledger.reports.public import prerender_after_commit
+from ledger.units.access import permitted, unit_for
 
 reports_api = Blueprint("reports_api", __name__, url_prefix="/api/v1",
                         description="Báo cáo công khai, báo cáo định kỳ lên cấp trên")
@@ -28,93 +26,56 @@ def statement_view(statement, *, with_content: bool = True) -> dict:
     return view
 
 
-@reports_api.post("/units/<code>/statements")
-@reports_api.arguments(schemas.FundStatementIn)
-@reports_api.response(201, schemas.FundStatementDetailOut)
+@reports_api.write("/units/<code>/statements", schemas.FundStatementDetailOut, body=schemas.FundStatementIn)
 def create_statement(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    statement = services.create_statement(unit, data, by=g.user)
-    db.session.commit()
-    return statement_view(statement)
+    return statement_view(services.create_statement(unit_for(code, "post"), data, by=g.user))
 
 
-@reports_api.get("/units/<code>/statements")
-@reports_api.arguments(schemas.FundStatementQuery, location="query")
-@reports_api.response(200, schemas.FundStatementList)
+@reports_api.read("/units/<code>/statements", schemas.FundStatementList, query=schemas.FundStatementQuery)
 def list_statements(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    items, total = services.list_statements(unit, published_only=False, limit=query["limit"], offset=query["offset"])
+    items, total = services.list_statements(unit_for(code, "read"), published_only=False, limit=query["limit"], offset=query["offset"])
     return page([statement_view(statement, with_content=False) for statement in items], total)
 
 
-@reports_api.get("/statements/<statement_id>")
-@reports_api.response(200, schemas.FundStatementDetailOut)
+@reports_api.read("/statements/<statement_id>", schemas.FundStatementDetailOut)
 def get_statement(statement_id):
-    statement = services.get_statement(statement_id)
-    permissions.require(g.user, "read", statement.unit)
-    return statement_view(statement)
+    return statement_view(permitted(services.get_statement(statement_id), "read"))
 
 
-@reports_api.post("/statements/<statement_id>/publish")
-@reports_api.arguments(schemas.StatementPublishIn)
-@reports_api.response(200, schemas.StatementPublishOut)
+@reports_api.write("/statements/<statement_id>/publish", schemas.StatementPublishOut, body=schemas.StatementPublishIn, status=200)
 def publish_statement(data, statement_id):
-    statement = services.get_statement(statement_id)
-    permissions.require(g.user, "approve", statement.unit)
+    statement = permitted(services.get_statement(statement_id), "approve")
     services.publish_statement(statement, data, by=g.user)
-    db.session.commit()
-    prerender_pdfs(statement)
+    prerender_after_commit(statement)
     return {"id": statement.id, "status": statement.status, "version": statement.version, "hash": statement.hash,
             "public_url": formats.external_url("public.statement", statement_id=statement.id),
             "supersedes": statement.supersedes_id}
 
 
-@reports_api.post("/units/<code>/reports")
-@reports_api.arguments(schemas.PeriodicReportIn)
-@reports_api.response(201, schemas.PeriodicReportOut)
+@reports_api.write("/units/<code>/reports", schemas.PeriodicReportOut, body=schemas.PeriodicReportIn)
 def submit_report(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    report = rollup.submit_report(unit, data, by=g.user)
-    db.session.commit()
-    return report
+    return rollup.submit_report(unit_for(code, "post"), data, by=g.user)
 
 
-@reports_api.post("/reports/<report_id>/receive")
-@reports_api.response(200, schemas.PeriodicReportOut)
+@reports_api.write("/reports/<report_id>/receive", schemas.PeriodicReportOut, status=200)
 def receive_report(report_id):
     report = rollup.get_report(report_id)
-    permissions.require(g.user, "post", report.parent)
-    rollup.receive_report(report, by=g.user)
-    db.session.commit()
-    return report
+    return rollup.receive_report(permitted(report, "post", report.parent), by=g.user)
 
 
-@reports_api.get("/reports/<report_id>")
-@reports_api.response(200, schemas.PeriodicReportOut)
+@reports_api.read("/reports/<report_id>", schemas.PeriodicReportOut)
 def get_report(report_id):
-    report = rollup.get_report(report_id)
-    permissions.require(g.user, "read", report.unit)
-    return report
+    return permitted(rollup.get_report(report_id), "read")
 
 
-@reports_api.get("/units/<code>/reports/status")
-@reports_api.arguments(schemas.PeriodicStatusQuery, location="query")
-@reports_api.response(200, schemas.PeriodicStatusOut)
+@reports_api.read("/units/<code>/reports/status", schemas.PeriodicStatusOut, query=schemas.PeriodicStatusQuery)
 def report_status(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    return rollup.children_status(unit, query["kind"], query["period"])
+    return rollup.children_status(unit_for(code, "read"), query["kind"], query["period"])
 
 
-@reports_api.get("/units/<code>/disclosure")
-@reports_api.response(200, schemas.DisclosureOut)
+@reports_api.read("/units/<code>/disclosure", schemas.DisclosureOut)
 def disclosure_overview(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    return disclosure.overview(unit)
+    return disclosure.overview(unit_for(code, "read"))
 
 
 def document_public_endpoints(app, api) -> None:

@@ -2,8 +2,8 @@
 import click
 from flask.cli import AppGroup
 
+from ledger.core.edge import unit_of_work
 from ledger.core.i18n import _
-from ledger.extensions import db
 from ledger.reports import rollup, services
 from ledger.reports.models import REPORT_KINDS
 from ledger.units.services import get_unit
@@ -19,13 +19,13 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--consolidated", is_flag=True, help="Hợp nhất các đơn vị trực thuộc.")
 @click.option("--publish", is_flag=True, help="Công bố ngay sau khi lập.")
 @click.option("--reason", default=None, help="Lý do đính chính khi kỳ này đã có bản công bố.")
+@unit_of_work
 def statement_command(unit_code, start, end, consolidated, publish, reason):
     """Draft a statement from the closed books (and publish it)."""
     statement = services.create_statement(get_unit(unit_code), {
         "period_start": start.date(), "period_end": end.date(), "consolidated": consolidated})
     if publish:
         services.publish_statement(statement, {"reason": reason})
-    db.session.commit()
     click.echo(f"{statement.id}\t{statement.status}\t{statement.version or ''}\t{statement.hash or ''}")
 
 

@@ -11,7 +11,7 @@ from ledger.accounts.services import close_books
 from ledger.core.dates import vn_today
 from ledger.extensions import db
 from ledger.reports import rollup, services
-from ledger.reports.models import Statement
+from ledger.reports.models import FundStatement
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
@@ -45,9 +45,9 @@ def close_subtree(unit: Unit, through: date, *, by) -> None:
 
 
 def publish_once(unit: Unit, start: date, end: date, *, maker, checker) -> None:
-    published = db.session.scalar(select(Statement.id).where(
-        Statement.unit_id == unit.id, Statement.period_start == start, Statement.period_end == end,
-        Statement.is_consolidated.is_(True), Statement.status == "published"))
+    published = db.session.scalar(select(FundStatement.id).where(
+        FundStatement.unit_id == unit.id, FundStatement.period_start == start, FundStatement.period_end == end,
+        FundStatement.is_consolidated.is_(True), FundStatement.status == "published"))
     if published is None:
         draft = services.create_statement(unit, {"period_start": start, "period_end": end, "consolidated": True},
                                           by=maker)

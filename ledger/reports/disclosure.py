@@ -14,7 +14,7 @@ from ledger.core.dates import next_month, vn_today
 from ledger.extensions import db
 from ledger.reports.content import cost_cap_percent
 from ledger.reports.figures import fund_costs
-from ledger.reports.models import Statement
+from ledger.reports.models import FundStatement
 from ledger.units.models import Unit
 
 DEFAULT_DISCLOSURE_DAYS = {"quarterly": 30, "yearly": 90}
@@ -61,13 +61,13 @@ def calendar(unit: Unit, today: date | None = None) -> list[dict]:
     return rows
 
 
-def disclosing_statement(unit: Unit, start: date, end: date) -> Statement | None:
-    return db.session.scalar(select(Statement).where(
-        Statement.unit_id == unit.id, Statement.period_start == start, Statement.period_end == end,
-        Statement.status == "published").order_by(Statement.version).limit(1))
+def disclosing_statement(unit: Unit, start: date, end: date) -> FundStatement | None:
+    return db.session.scalar(select(FundStatement).where(
+        FundStatement.unit_id == unit.id, FundStatement.period_start == start, FundStatement.period_end == end,
+        FundStatement.status == "published").order_by(FundStatement.version).limit(1))
 
 
-def status_of(statement: Statement | None, due_on: date, today: date) -> str:
+def status_of(statement: FundStatement | None, due_on: date, today: date) -> str:
     if statement is not None:
         published_on = statement.published_at.date() if statement.published_at else today
         return "published" if published_on <= due_on else "late"

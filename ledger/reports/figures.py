@@ -8,17 +8,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ledger.accounts import chart
 from ledger.accounts.balances import totals_as_of
 from ledger.accounts.models import Account, Fund
 from ledger.extensions import db
 from ledger.units.models import Unit
 
 # Top-level account (its first three digits) → the category a statement shows.
-RECEIPT_CATEGORIES = {"511": "donation", "512": "dues", "515": "interest", "518": "other", "521": "transfer_in"}
-DISBURSEMENT_CATEGORIES = {"611": "scholarship", "612": "award", "614": "operations", "615": "allowance",
-                           "618": "other", "621": "transfer_out"}
-FUND_BALANCE_CATEGORY = "fund_balance"  # a direct movement of 421 (opening balances, reclassification)
-OPERATIONS_ACCOUNT = "614"
+RECEIPT_CATEGORIES = {**{code: category for category, code in chart.REVENUE_ACCOUNTS.items()},
+                      chart.TRANSFERS_IN: "transfer_in"}
+DISBURSEMENT_CATEGORIES = {**{code: category for category, code in chart.EXPENSE_ACCOUNTS.items() if category != "gift"},
+                           chart.TRANSFERS_OUT: "transfer_out"}
+FUND_BALANCE_CATEGORY = "fund_balance"  # a direct movement of the fund balance (opening balances, reclassification)
 
 
 def account_balances(unit: Unit, start: date, end: date, consolidated: bool):
@@ -72,6 +73,6 @@ def fund_costs(fund: Fund, start: date, end: date) -> dict:
     for code, kind, fund_id, opening, closing in account_balances(fund.owner_unit, start, end, True):
         if fund_id == fund.id and kind == "revenue":
             revenue += opening - closing
-        elif fund_id == fund.id and kind == "expense" and code.startswith(OPERATIONS_ACCOUNT):
+        elif fund_id == fund.id and kind == "expense" and code.startswith(chart.OPERATIONS):
             operations += closing - opening
     return {"fund": fund.code, "revenue": revenue, "operations": operations}

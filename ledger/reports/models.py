@@ -18,7 +18,8 @@ REPORT_KINDS = ("monthly", "quarterly", "yearly")
 REPORT_STATUSES = ("submitted", "received")
 
 
-class Statement(Base):
+class FundStatement(Base):
+    """A public fund statement (báo cáo công khai); not a bank's statement (banking.BankStatement)."""
     __tablename__ = "statements"
     __table_args__ = (
         CheckConstraint("status IN ('draft','published')", name="status"),
@@ -49,10 +50,10 @@ class Statement(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[Unit] = relationship()
-    supersedes: Mapped["Statement | None"] = relationship(remote_side=[id], foreign_keys=[supersedes_id])
-    superseded_by: Mapped["Statement | None"] = relationship(
+    supersedes: Mapped["FundStatement | None"] = relationship(remote_side=[id], foreign_keys=[supersedes_id])
+    superseded_by: Mapped["FundStatement | None"] = relationship(
         foreign_keys=[supersedes_id], remote_side=[supersedes_id], viewonly=True, uselist=False,
-        primaryjoin="Statement.id == Statement.supersedes_id")
+        primaryjoin="FundStatement.id == FundStatement.supersedes_id")
 
 
 class StatementFile(Base):

@@ -5,7 +5,7 @@ Pages are light (no script, one stylesheet, inline SVG); published documents are
 """
 import hashlib
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, after_this_request, current_app, render_template, request
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -15,15 +15,17 @@ from ledger.accounts.banking import vietqr
 from ledger.accounts.campaigns.models import Campaign
 from ledger.accounts.services import funds_usable_in
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.export import CSV_MIMETYPE
 from ledger.core.i18n import _
+from ledger.core.pdf import pdf_response
 from ledger.core.security import limit_costly_reads
 from ledger.extensions import db
 from ledger.reports import formats, services
 from ledger.reports.content import published_json
 from ledger.units import search
 from ledger.units.models import Unit
-from ledger.units.services import ancestors, get_unit, list_units
+from ledger.units.services import ancestors, get_unit, list_units, roots
 
 public_pages = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
 SEARCH_LIMIT = 30
@@ -33,8 +35,7 @@ CACHE_SECONDS = 300
 @public_pages.get("/")
 def index():
     query = request.args.get("q", "").strip()[:100]
-    roots = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))).all()
-    found, more = search.search_units(query, [r.path for r in roots], limit=SEARCH_LIMIT) if query else ([], False)
+    found, more = search.search_units(query, [r.path for r in roots()], limit=SEARCH_LIMIT) if query else ([], False)
     provinces = db.session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.name)).all()
     recent = services.list_recent_published(limit=10)
     return render_template("public/index.html", query=query, found=found, more=more, provinces=provinces,
@@ -86,7 +87,8 @@ def ways_to_give(unit: Unit) -> list[dict]:
 def document_context(statement_id) -> dict:
     statement = services.get_published(statement_id)
     content = services.frozen_content(statement)
-    return {"statement": statement, "content": content, "unit": statement.unit,
+    return {"statement": statement, "content": content, "totals": services.statement_totals(content),
+            "unit": statement.unit,
             "trail": ancestors(statement.unit)[:-1], "versions": services.versions_of(statement),
             "verify_url": formats.verify_url(statement.hash), "receipt_labels": formats.RECEIPT_LABELS,
             "disbursement_labels": formats.DISBURSEMENT_LABELS, "percent": formats.percent_text}
@@ -112,21 +114,32 @@ def statement(statement_id):
 @public_pages.get("/statements/<int:statement_id>.pdf")
 def statement_pdf(statement_id):
     context = document_context(statement_id)
-    response = Response(kept_pdf(context), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="bao-cao-cong-khai-{statement_id}.pdf"'
+    response = pdf_response(kept_pdf(context), f"bao-cao-cong-khai-{statement_id}.pdf")
     return cached(response, context["statement"], "pdf")
 
 
 def kept_pdf(context: dict) -> bytes:
     """The A4 PDF in this language: rendered once (seconds for a national statement), then served as kept."""
-    statement = context["statement"]
-    variant = pdf_variant(statement, context["verify_url"])
-    pdf = services.kept_file(statement, variant)
-    if pdf is None:
-        pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
-        services.keep_file(statement, variant, pdf)
-        db.session.commit()
+    variant = pdf_variant(context["statement"], context["verify_url"])
+    kept = services.kept_file(context["statement"], variant)
+    return kept if kept is not None else rendered_and_kept(context, variant)
+
+
+@unit_of_work
+def rendered_and_kept(context: dict, variant: str) -> bytes:
+    pdf = formats.statement_pdf(qr=formats.qr_svg(context["verify_url"], for_print=True), **context)
+    services.keep_file(context["statement"], variant, pdf)
     return pdf
+
+
+def prerender_after_commit(statement) -> None:
+    """Publishing commits when its view returns; the PDFs are rendered after that, in the same request, so a
+    slow or failed rendering neither holds the new version's row nor undoes the publication."""
+    @after_this_request
+    def prerender(response):
+        if response.status_code < 400:
+            prerender_pdfs(statement)
+        return response
 
 
 def prerender_pdfs(statement) -> None:

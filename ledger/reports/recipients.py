@@ -25,7 +25,7 @@ def recipients(unit: Unit, start: date, end: date, consolidated: bool) -> list[d
                    ~reversed_by(Disbursement.transaction_id, end))
             .group_by(Installment.award_id).subquery())
     rows = db.session.execute(
-        select(Student.full_name, Student.school, Student.grade, Student.publish_consent, Candidate.facts,
+        select(Student.full_name, Student.school, Student.grade, Student.is_publish_consented, Candidate.facts,
                Program.name, paid.c.amount)
         .join(Award, Award.id == paid.c.award_id)
         .join(Student, Award.student_id == Student.id)

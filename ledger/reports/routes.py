@@ -6,24 +6,18 @@ from datetime import date, timedelta
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from ledger.accounts.forms import parse_date
-from ledger.auth.routes import login_required
+from ledger.accounts.forms import load_form
 from ledger.core import permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError
-from ledger.extensions import db
-from ledger.reports import disclosure, formats, rollup, services
+from ledger.core.web import login_required
+from ledger.reports import disclosure, formats, rollup, schemas, services
 from ledger.reports.models import REPORT_KINDS
-from ledger.reports.public import prerender_pdfs
-from ledger.units.services import get_unit
+from ledger.reports.public import prerender_after_commit
+from ledger.units.access import permitted, unit_for
 
 reports_pages = Blueprint("reports", __name__, template_folder="templates")
-
-
-def unit_for(code: str, action: str = "read"):
-    unit = get_unit(code)
-    permissions.require(g.user, action, unit)
-    return unit
 
 
 def last_quarter(today: date) -> tuple[date, date]:
@@ -31,73 +25,104 @@ def last_quarter(today: date) -> tuple[date, date]:
     return date(end.year, end.month - 2, 1), end
 
 
-@reports_pages.route("/units/<code>/statements", methods=["GET", "POST"])
+# ---- fund statements ----------------------------------------------------------------------------
+
+@reports_pages.get("/units/<code>/statements")
 @login_required
 def statements(code):
-    unit = unit_for(code)
+    unit = unit_for(code, "read")
     start, end = last_quarter(vn_today())
     form = {"period_start": start.isoformat(), "period_end": end.isoformat(), "consolidated": unit.level != "branch"}
-    error = None
-    if request.method == "POST":
-        permissions.require(g.user, "post", unit)
-        form = {key: request.form.get(key, "").strip() for key in ("period_start", "period_end")}
-        form["consolidated"] = request.form.get("consolidated") == "on"
-        try:
-            data = {"period_start": parse_date(form["period_start"], "period_start"),
-                    "period_end": parse_date(form["period_end"], "period_end"), "consolidated": form["consolidated"]}
-            statement = services.create_statement(unit, data, by=g.user)
-            db.session.commit()
-            return redirect(url_for("reports.statement_page", statement_id=statement.id))
-        except LedgerError as exc:
-            db.session.rollback()
-            error = exc
+    return statements_page(unit, form), 200
+
+
+@reports_pages.post("/units/<code>/statements")
+@login_required
+@unit_of_work
+def statement_create(code):
+    unit = unit_for(code, "post")
+    form = schemas.statement_form(request.form)
+    try:
+        data = load_form(schemas.FundStatementIn, schemas.statement_form_data(form))
+        statement = services.create_statement(unit, data, by=g.user)
+    except LedgerError as exc:
+        return statements_page(unit, form, exc), 422  # a 422 page: the unit of work keeps nothing
+    return redirect(url_for("reports.statement_page", statement_id=statement.id))
+
+
+def statements_page(unit, form: dict, error: LedgerError | None = None) -> str:
     items, _total = services.list_statements(unit, published_only=False, limit=100)
     return render_template("reports/statements.html", unit=unit, items=items, form=form, error=error,
-                           can_post=permissions.allowed(g.user, "post", unit)), 422 if error else 200
+                           can_post=permissions.allowed(g.user, "post", unit))
 
 
-@reports_pages.route("/statements/<int:statement_id>", methods=["GET", "POST"])
+@reports_pages.get("/statements/<int:statement_id>")
 @login_required
 def statement_page(statement_id):
-    statement = services.get_statement(statement_id)
-    permissions.require(g.user, "read", statement.unit)
+    statement = permitted(services.get_statement(statement_id), "read")
     if statement.status == "published":
         return redirect(url_for("public.statement", statement_id=statement.id))
-    error, reason = None, request.form.get("reason", "").strip()
-    if request.method == "POST":
-        permissions.require(g.user, "approve", statement.unit)
-        try:
-            services.publish_statement(statement, {"reason": reason}, by=g.user)
-            db.session.commit()
-            prerender_pdfs(statement)
-            return redirect(url_for("public.statement", statement_id=statement.id))
-        except LedgerError as exc:
-            db.session.rollback()
-            error = exc
+    return draft_page(statement, reason=""), 200
+
+
+@reports_pages.post("/statements/<int:statement_id>")
+@login_required
+@unit_of_work
+def statement_publish(statement_id):
+    statement = permitted(services.get_statement(statement_id), "read")
+    if statement.status == "published":
+        return redirect(url_for("public.statement", statement_id=statement.id))
+    permissions.require(g.user, "approve", statement.unit)
+    reason = request.form.get("reason", "").strip()
+    try:
+        services.publish_statement(statement, {"reason": reason}, by=g.user)
+    except LedgerError as exc:
+        return draft_page(statement, reason, exc), 422
+    prerender_after_commit(statement)
+    return redirect(url_for("public.statement", statement_id=statement.id))
+
+
+def draft_page(statement, reason: str, error: LedgerError | None = None) -> str:
+    previous = services.latest_published(statement)
     return render_template("reports/draft.html", statement=statement, content=statement.content, error=error,
-                           reason=reason, previous=services.latest_published(statement),
+                           reason=reason, previous=previous, next_version=services.next_version(previous),
+                           totals=services.statement_totals(statement.content),
                            can_publish=permissions.allowed(g.user, "approve", statement.unit),
                            receipt_labels=formats.RECEIPT_LABELS, disbursement_labels=formats.DISBURSEMENT_LABELS,
-                           percent=formats.percent_text, max_rows=formats.PAGE_ROWS), 422 if error else 200
+                           percent=formats.percent_text, max_rows=formats.PAGE_ROWS)
 
 
-@reports_pages.route("/units/<code>/reports", methods=["GET", "POST"])
+# ---- periodic reports up the tree ---------------------------------------------------------------
+
+def chosen_period() -> tuple[str, str]:
+    kind = request.values.get("kind") if request.values.get("kind") in REPORT_KINDS else "quarterly"
+    return kind, request.values.get("period", "").strip() or rollup.last_closed_period(kind)
+
+
+@reports_pages.get("/units/<code>/reports")
 @login_required
 def periodic_reports(code):
-    unit = unit_for(code)
-    kind = request.values.get("kind") if request.values.get("kind") in REPORT_KINDS else "quarterly"
-    period = request.values.get("period", "").strip() or rollup.last_closed_period(kind)
-    error = None
-    if request.method == "POST":
-        permissions.require(g.user, "post", unit)
-        try:
-            note = request.form.get("note", "")
-            rollup.submit_report(unit, {"kind": kind, "period": period, "note": note}, by=g.user)
-            db.session.commit()
-            return redirect(url_for("reports.periodic_reports", code=code, kind=kind, period=period))
-        except LedgerError as exc:
-            db.session.rollback()
-            error = exc
+    unit = unit_for(code, "read")
+    kind, period = chosen_period()
+    return periodic_page(unit, kind, period)
+
+
+@reports_pages.post("/units/<code>/reports")
+@login_required
+@unit_of_work
+def periodic_submit(code):
+    unit = unit_for(code, "post")
+    kind, period = chosen_period()
+    try:
+        data = load_form(schemas.PeriodicReportIn, {"kind": kind, "period": period, "note": request.form.get("note", "")})
+        rollup.submit_report(unit, data, by=g.user)
+    except LedgerError as exc:
+        return periodic_page(unit, kind, period, exc)
+    return redirect(url_for("reports.periodic_reports", code=code, kind=kind, period=period))
+
+
+def periodic_page(unit, kind: str, period: str, error: LedgerError | None = None):
+    """Who below has sent the period's report; a period that cannot be read falls back to the last closed one."""
     try:
         status = rollup.children_status(unit, kind, period)
     except LedgerError as exc:
@@ -110,11 +135,10 @@ def periodic_reports(code):
 
 @reports_pages.post("/reports/<int:report_id>/receive")
 @login_required
+@unit_of_work
 def receive_report(report_id):
     report = rollup.get_report(report_id)
-    permissions.require(g.user, "post", report.parent)
-    rollup.receive_report(report, by=g.user)
-    db.session.commit()
+    rollup.receive_report(permitted(report, "post", report.parent), by=g.user)
     return redirect(url_for("reports.periodic_reports", code=report.parent.code, kind=report.kind,
                             period=rollup.period_name(report.kind, report.period_start)))
 

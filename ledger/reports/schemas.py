@@ -1,6 +1,7 @@
 """Schemas of the statements and reports API, named by direction."""
 from marshmallow import fields, validate
 
+from ledger.accounts.forms import parse_date
 from ledger.core.schemas import PageQuery, Schema, list_schema
 from ledger.reports.models import REPORT_KINDS
 from ledger.reports.rollup import PERIOD_PATTERN
@@ -10,6 +11,19 @@ class FundStatementIn(Schema):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     consolidated = fields.Boolean(load_default=False)
+
+
+def statement_form(form) -> dict:
+    """The statements page's form as typed, to show again with a refusal."""
+    return {"period_start": form.get("period_start", "").strip(), "period_end": form.get("period_end", "").strip(),
+            "consolidated": form.get("consolidated") == "on"}
+
+
+def statement_form_data(form: dict) -> dict:
+    """FundStatementIn data from the typed form: a picked (ISO) or typed (31/03/2026) date each."""
+    return {"period_start": parse_date(form["period_start"], "period_start").isoformat(),
+            "period_end": parse_date(form["period_end"], "period_end").isoformat(),
+            "consolidated": form["consolidated"]}
 
 
 class StatementPublishIn(Schema):

@@ -21,18 +21,18 @@ from ledger.core.inputs import get_by_id
 from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.reports import content as statement_content
-from ledger.reports.models import ChainAnchor, Statement, StatementFile
+from ledger.reports.models import ChainAnchor, FundStatement, StatementFile
 from ledger.units.models import Unit
 
 LISTED_UNITS = 200  # an error names at most this many unclosed units; the count says the rest
 
 
-def create_statement(unit: Unit, data: dict, *, by=None) -> Statement:
+def create_statement(unit: Unit, data: dict, *, by=None) -> FundStatement:
     start, end, consolidated = data["period_start"], data["period_end"], bool(data.get("consolidated"))
     if end < start:
         raise ValidationFailed(field="period_end", message=_("Ngày cuối kỳ phải sau ngày đầu kỳ."))
     require_closed(unit, end, consolidated)
-    statement = Statement(unit=unit, period_start=start, period_end=end, is_consolidated=consolidated,
+    statement = FundStatement(unit=unit, period_start=start, period_end=end, is_consolidated=consolidated,
                           status="draft", content=statement_content.build_content(unit, start, end, consolidated),
                           created_by_id=getattr(by, "id", None))
     db.session.add(statement)
@@ -63,7 +63,7 @@ def require_closed(unit: Unit, end: date, consolidated: bool) -> None:
                        errors={"units": [code for code, _name in listed]})
 
 
-def publish_statement(statement: Statement, data: dict, *, by=None) -> Statement:
+def publish_statement(statement: FundStatement, data: dict, *, by=None) -> FundStatement:
     """Freeze the reviewed draft as version n+1 of its period, anchoring each covered unit's chain head;
     a later version must say why. Two publishers of one draft: the second waits on the row, then gets 409."""
     claim(statement, ("draft",), label=status_label)
@@ -74,7 +74,7 @@ def publish_statement(statement: Statement, data: dict, *, by=None) -> Statement
         raise ValidationFailed(field="reason", message=_(
             "Kỳ này đã có phiên bản %(version)s công bố; cần ghi lý do đính chính.", version=previous.version))
     published_at = datetime.now(VN).replace(microsecond=0)
-    version = previous.version + 1 if previous is not None else 1
+    version = next_version(previous)
     heads = statement_content.covered_heads(statement.unit, statement.is_consolidated)
     text, digest = statement_content.freeze({**statement.content, "chain_heads": statement_content.chain_heads(heads)},
                                             version=version, published_at=published_at.isoformat())
@@ -95,7 +95,7 @@ def status_label(status: str) -> str:
     return {"published": _("đã công bố"), "draft": _("bản nháp")}.get(status, status)
 
 
-def flush_version(statement: Statement) -> None:
+def flush_version(statement: FundStatement) -> None:
     """Two drafts of one period published at once take the same version number: the second waits on the
     unique index, then fails; it lost the race, so it gets 409 like any other loser."""
     version = statement.version  # read now: the failed savepoint expires the row
@@ -106,7 +106,7 @@ def flush_version(statement: Statement) -> None:
         raise StateChanged(state=_("phiên bản %(version)s đã được công bố", version=version)) from exc
 
 
-def anchor_heads(statement: Statement, heads: list[tuple[int, str, int, str]]) -> None:
+def anchor_heads(statement: FundStatement, heads: list[tuple[int, str, int, str]]) -> None:
     """The published chain_heads, queryable per unit for `ledger check` and /units/{code}/verify."""
     if heads:
         db.session.execute(insert(ChainAnchor), [
@@ -114,29 +114,34 @@ def anchor_heads(statement: Statement, heads: list[tuple[int, str, int, str]]) -
             for unit_id, _code, length, head in heads])
 
 
-def same_period(statement: Statement):
-    return (Statement.unit_id == statement.unit_id, Statement.period_start == statement.period_start,
-            Statement.period_end == statement.period_end, Statement.is_consolidated == statement.is_consolidated)
+def same_period(statement: FundStatement):
+    return (FundStatement.unit_id == statement.unit_id, FundStatement.period_start == statement.period_start,
+            FundStatement.period_end == statement.period_end, FundStatement.is_consolidated == statement.is_consolidated)
 
 
-def latest_published(statement: Statement) -> Statement | None:
-    return db.session.scalar(select(Statement).where(*same_period(statement), Statement.status == "published")
-                             .order_by(Statement.version.desc()).limit(1))
+def latest_published(statement: FundStatement) -> FundStatement | None:
+    return db.session.scalar(select(FundStatement).where(*same_period(statement), FundStatement.status == "published")
+                             .order_by(FundStatement.version.desc()).limit(1))
 
 
-def versions_of(statement: Statement) -> list[Statement]:
-    return db.session.scalars(select(Statement).where(*same_period(statement), Statement.status == "published")
-                              .order_by(Statement.version)).all()
+def next_version(previous: FundStatement | None) -> int:
+    """The version a draft takes when published: one past the period's latest, or the first."""
+    return previous.version + 1 if previous is not None else 1
 
 
-def get_statement(statement_id) -> Statement:
-    statement = get_by_id(Statement, statement_id)
+def versions_of(statement: FundStatement) -> list[FundStatement]:
+    return db.session.scalars(select(FundStatement).where(*same_period(statement), FundStatement.status == "published")
+                              .order_by(FundStatement.version)).all()
+
+
+def get_statement(statement_id) -> FundStatement:
+    statement = get_by_id(FundStatement, statement_id)
     if statement is None:
         raise NotFound(_("Không có báo cáo %(id)s.", id=statement_id))
     return statement
 
 
-def get_published(statement_id) -> Statement:
+def get_published(statement_id) -> FundStatement:
     """Only published statements exist for the public: a draft is as unknown as a wrong number."""
     statement = get_statement(statement_id)
     if statement.status != "published":
@@ -145,24 +150,24 @@ def get_published(statement_id) -> Statement:
 
 
 def list_statements(unit: Unit, *, published_only: bool, limit: int = 50, offset: int = 0):
-    stmt = select(Statement).where(Statement.unit_id == unit.id)
+    stmt = select(FundStatement).where(FundStatement.unit_id == unit.id)
     if published_only:
-        stmt = stmt.where(Statement.status == "published")
+        stmt = stmt.where(FundStatement.status == "published")
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(stmt.order_by(Statement.period_end.desc(), Statement.is_consolidated.desc(),
-                                             Statement.version.desc().nulls_first(), Statement.id.desc())
+    items = db.session.scalars(stmt.order_by(FundStatement.period_end.desc(), FundStatement.is_consolidated.desc(),
+                                             FundStatement.version.desc().nulls_first(), FundStatement.id.desc())
                                .limit(limit).offset(offset)).all()
     return items, total
 
 
-def list_recent_published(*, limit: int = 10) -> list[Statement]:
-    return db.session.scalars(select(Statement).where(Statement.status == "published")
-                              .order_by(Statement.published_at.desc(), Statement.id.desc()).limit(limit)).all()
+def list_recent_published(*, limit: int = 10) -> list[FundStatement]:
+    return db.session.scalars(select(FundStatement).where(FundStatement.status == "published")
+                              .order_by(FundStatement.published_at.desc(), FundStatement.id.desc()).limit(limit)).all()
 
 
-def find_by_hash(digest: str) -> Statement | None:
-    return db.session.scalar(select(Statement).where(Statement.hash == digest.lower(),
-                                                     Statement.status == "published"))
+def find_by_hash(digest: str) -> FundStatement | None:
+    return db.session.scalar(select(FundStatement).where(FundStatement.hash == digest.lower(),
+                                                     FundStatement.status == "published"))
 
 
 def verification(digest: str) -> dict:
@@ -190,25 +195,39 @@ def books_match(content: dict) -> bool | None:
     return True
 
 
-def frozen_content(statement: Statement) -> dict:
+def frozen_content(statement: FundStatement) -> dict:
     """The content as published (with its hash), or the draft under review."""
     if statement.status == "published":
         return {**json.loads(statement.canonical), "hash": statement.hash}
     return statement.content
 
 
-def kept_file(statement: Statement, variant: str) -> bytes | None:
+FUND_COLUMNS = ("opening", "receipts", "disbursements", "closing")
+
+
+def statement_totals(content: dict) -> dict:
+    """The sums a statement prints under its tables, and each campaign's progress bar (capped at 100 %)."""
+    return {"funds": {column: sum(fund[column] for fund in content["funds"]) for column in FUND_COLUMNS},
+            "receipts": sum(content["receipts_by_category"].values()),
+            "disbursements": sum(content["disbursements_by_category"].values()),
+            "donors": sum(donor["amount"] for donor in content["donors"]),
+            "recipients": sum(recipient["amount"] for recipient in content["recipients"]),
+            "campaign_bars": [min(k["raised"] * 100 // k["target"], 100) if k["target"] else None
+                              for k in content.get("campaigns", [])]}
+
+
+def kept_file(statement: FundStatement, variant: str) -> bytes | None:
     row = db.session.get(StatementFile, (statement.id, variant))
     return row.data if row is not None else None
 
 
-def keep_file(statement: Statement, variant: str, data: bytes) -> None:
+def keep_file(statement: FundStatement, variant: str, data: bytes) -> None:
     """Store a rendered document once; a concurrent first request may have stored it already."""
     stmt = dialect_insert(StatementFile).values(statement_id=statement.id, variant=variant, data=data,
                                                 created_at=utcnow())
     db.session.execute(stmt.on_conflict_do_nothing(index_elements=["statement_id", "variant"]))
 
 
-def describe(statement: Statement) -> dict:
+def describe(statement: FundStatement) -> dict:
     return {"unit": statement.unit.code, "period_start": statement.period_start.isoformat(),
             "period_end": statement.period_end.isoformat(), "consolidated": statement.is_consolidated}

@@ -1,12 +1,14 @@
 """Scholarships: programs with rules as data, nominations, committee review, decisions within
 budget, payouts through the books, multi-year sponsorship and open data."""
-from ledger.scholarships import models  # noqa: F401  (tables)
 
 
 def init_app(app):
     from ledger.accounts.balances import commitment_sources
     from ledger.extensions import api
-    from ledger.scholarships import round_routes  # noqa: F401  (its pages join the blueprint)
+    from ledger.scholarships import (
+        models,  # noqa: F401  (tables; here, so `import ledger.scholarships.rules` stays pure)
+        round_routes,  # noqa: F401  (its pages join the blueprint)
+    )
     from ledger.scholarships.api import scholarships_api
     from ledger.scholarships.payouts import committed
     from ledger.scholarships.public import scholarships_public

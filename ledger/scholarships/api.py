@@ -2,185 +2,114 @@
 import copy
 
 from flask import g
-from flask_smorest import Blueprint
 
 from ledger.accounts.idempotency import money_post
-from ledger.core import permissions
+from ledger.core.edge import unit_of_work
+from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.extensions import db
 from ledger.scholarships import decisions, nominations, payouts, pdfs, programs, reviews, rules, schemas, sponsorships
-from ledger.units.services import get_unit
+from ledger.scholarships.access import award_for, candidate_for, program_for, round_for
+from ledger.units.access import unit_for
 
 scholarships_api = Blueprint("scholarships_api", __name__, url_prefix="/api/v1/scholarships",
                              description="Học bổng: chương trình, đợt xét, hồ sơ, hội đồng, quyết định, chi trả")
 
 
-def owner_of(found) -> object:
-    return found.program.owner_unit
-
-
-@scholarships_api.get("/presets")
-@scholarships_api.response(200, schemas.PresetList)
+@scholarships_api.read("/presets", schemas.PresetList)
 def list_presets():
     items = [{"code": code, **copy.deepcopy(preset)} for code, preset in rules.PRESETS.items()]
     return page(items, len(items))
 
 
-@scholarships_api.post("/programs")
-@scholarships_api.arguments(schemas.ProgramIn)
-@scholarships_api.response(201, schemas.ProgramOut)
+@scholarships_api.write("/programs", schemas.ProgramOut, body=schemas.ProgramIn)
 def create_program(data):
-    permissions.require(g.user, "setup", get_unit(data["owner_unit"]))
-    program = programs.create_program(data, by=g.user)
-    db.session.commit()
-    return program
+    unit_for(data["owner_unit"], "setup")
+    return programs.create_program(data, by=g.user)
 
 
-@scholarships_api.get("/programs/<code>")
-@scholarships_api.response(200, schemas.ProgramOut)
+@scholarships_api.read("/programs/<code>", schemas.ProgramOut)
 def get_program(code):
-    program = programs.get_program(code)
-    permissions.require(g.user, "read", program.owner_unit)
-    return program
+    return program_for(code, "read")
 
 
-@scholarships_api.put("/programs/<code>/rules")
-@scholarships_api.arguments(schemas.RulesIn)
-@scholarships_api.response(200, schemas.ProgramOut)
+@scholarships_api.write("/programs/<code>/rules", schemas.ProgramOut, body=schemas.RulesIn, status=200, method="PUT")
 def update_rules(data, code):
-    program = programs.get_program(code)
-    permissions.require(g.user, "setup", program.owner_unit)
-    programs.update_rules(program, data, by=g.user)
-    db.session.commit()
-    return program
+    return programs.update_rules(program_for(code, "setup"), data, by=g.user)
 
 
-@scholarships_api.post("/programs/<code>/rounds")
-@scholarships_api.arguments(schemas.RoundIn)
-@scholarships_api.response(201, schemas.RoundOut)
+@scholarships_api.write("/programs/<code>/rounds", schemas.RoundOut, body=schemas.RoundIn)
 def create_round(data, code):
-    program = programs.get_program(code)
-    permissions.require(g.user, "setup", program.owner_unit)
-    found = programs.create_round(program, data, by=g.user)
-    db.session.commit()
-    return found
+    return programs.create_round(program_for(code, "setup"), data, by=g.user)
 
 
-@scholarships_api.get("/rounds/<round_id>")
-@scholarships_api.response(200, schemas.RoundOut)
+@scholarships_api.read("/rounds/<round_id>", schemas.RoundOut)
 def get_round(round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "read", owner_of(found))
-    return found
+    return round_for(round_id, "read")
 
 
 @scholarships_api.patch("/rounds/<round_id>")
+@unit_of_work
 @scholarships_api.arguments(schemas.RoundUpdateIn)
 @scholarships_api.response(200, schemas.RoundOut)
 def update_round(data, round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "setup", owner_of(found))
-    programs.update_round(found, data, by=g.user)
-    db.session.commit()
-    return found
+    return programs.update_round(round_for(round_id, "setup"), data, by=g.user)
 
 
-@scholarships_api.post("/rounds/<round_id>/candidates")
-@scholarships_api.arguments(schemas.CandidateIn)
-@scholarships_api.response(201, schemas.CandidateOut)
+@scholarships_api.write("/rounds/<round_id>/candidates", schemas.CandidateOut, body=schemas.CandidateIn)
 def nominate(data, round_id):
     found = programs.get_round(round_id)
-    permissions.require(g.user, "nominate", get_unit(data["nominated_by"]))
-    candidate = nominations.nominate(found, data, by=g.user)
-    db.session.commit()
-    return candidate
+    unit_for(data["nominated_by"], "nominate")
+    return nominations.nominate(found, data, by=g.user)
 
 
-@scholarships_api.get("/rounds/<round_id>/candidates")
-@scholarships_api.response(200, schemas.CandidateList)
+@scholarships_api.read("/rounds/<round_id>/candidates", schemas.CandidateList)
 def list_candidates(round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "read", owner_of(found))
+    found = round_for(round_id, "read")
     return page(found.candidates, len(found.candidates))
 
 
-@scholarships_api.post("/rounds/<round_id>/reviewers")
-@scholarships_api.arguments(schemas.ReviewersIn)
-@scholarships_api.response(200, schemas.ReviewersOut)
+@scholarships_api.write("/rounds/<round_id>/reviewers", schemas.ReviewersOut, body=schemas.ReviewersIn, status=200)
 def assign_reviewers(data, round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "setup", owner_of(found))
+    found = round_for(round_id, "setup")
     assigned = reviews.assign_reviewers(found, data["usernames"], by=g.user)
-    db.session.commit()
     return {"round_id": found.id, "usernames": [a.user.username for a in assigned]}
 
 
-@scholarships_api.post("/candidates/<candidate_id>/reviews")
-@scholarships_api.arguments(schemas.ReviewIn)
-@scholarships_api.response(201, schemas.ReviewOut)
+@scholarships_api.write("/candidates/<candidate_id>/reviews", schemas.ReviewOut, body=schemas.ReviewIn)
 def review(data, candidate_id):
-    candidate = nominations.get_candidate(candidate_id)
-    permissions.require(g.user, "read", owner_of(candidate.round))
-    result = reviews.record_review(candidate, data, by=g.user)
-    db.session.commit()
-    return result
+    return reviews.record_review(candidate_for(candidate_id, "read"), data, by=g.user)
 
 
-@scholarships_api.post("/rounds/<round_id>/decide")
-@money_post
-@scholarships_api.arguments(schemas.DecideIn)
-@scholarships_api.response(200, schemas.DecisionOut)
+@scholarships_api.write("/rounds/<round_id>/decide", schemas.DecisionOut, body=schemas.DecideIn, status=200, edge=money_post)
 def decide(data, round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "approve", owner_of(found))
-    chosen, awards = decisions.decide(found, data, by=g.user)
+    chosen, awards = decisions.decide(round_for(round_id, "approve"), data, by=g.user)
     return {"awards": awards, "total": chosen.total, "budget_left": chosen.budget_left}
 
 
-@scholarships_api.get("/awards/<award_id>")
-@scholarships_api.response(200, schemas.AwardDetailOut)
+@scholarships_api.read("/awards/<award_id>", schemas.AwardDetailOut)
 def get_award(award_id):
-    award = payouts.get_award(award_id)
-    permissions.require(g.user, "read", award.program.owner_unit)
-    return award
+    return award_for(award_id, "read")
 
 
-@scholarships_api.post("/awards/<award_id>/pay")
-@money_post
-@scholarships_api.arguments(schemas.PayIn)
-@scholarships_api.response(201, schemas.PaymentOut)
+@scholarships_api.write("/awards/<award_id>/pay", schemas.PaymentOut, body=schemas.PayIn, edge=money_post)
 def pay(data, award_id):
-    award = payouts.get_award(award_id)
-    permissions.require(g.user, "post", award.program.owner_unit)
-    return payouts.pay_award(award, data, by=g.user)
+    return payouts.pay_award(award_for(award_id, "post"), data, by=g.user)
 
 
-@scholarships_api.post("/rounds/<round_id>/pay")
-@money_post
-@scholarships_api.arguments(schemas.PayIn)
-@scholarships_api.response(201, schemas.CeremonyOut)
+@scholarships_api.write("/rounds/<round_id>/pay", schemas.CeremonyOut, body=schemas.PayIn, edge=money_post)
 def pay_ceremony(data, round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "post", owner_of(found))
-    paid = payouts.pay_ceremony(found, data, by=g.user)
+    paid = payouts.pay_ceremony(round_for(round_id, "post"), data, by=g.user)
     return {"disbursements": paid, "total": sum(d.amount for d in paid)}
 
 
-@scholarships_api.post("/awards/<award_id>/renew")
-@money_post
-@scholarships_api.arguments(schemas.RenewIn)
-@scholarships_api.response(201, schemas.AwardDetailOut)
+@scholarships_api.write("/awards/<award_id>/renew", schemas.AwardDetailOut, body=schemas.RenewIn, edge=money_post)
 def renew(data, award_id):
-    award = payouts.get_award(award_id)
-    permissions.require(g.user, "approve", award.program.owner_unit)
-    return sponsorships.renew_award(award, data, by=g.user)
+    return sponsorships.renew_award(award_for(award_id, "approve"), data, by=g.user)
 
 
 def round_pdf_view(document: str):
     def view(round_id):
-        found = programs.get_round(round_id)
-        permissions.require(g.user, "read", owner_of(found))
-        return pdfs.pdf_response(found, document)
+        return pdfs.round_pdf(round_for(round_id, "read"), document)
     view.__name__ = view.__qualname__ = f"round_{document}_pdf"
     view.__doc__ = pdfs.TITLES[document]
     return view

@@ -32,7 +32,7 @@ def decide(found: Round, data: dict, *, by) -> tuple[selection.Selection, list[A
     check_budget(found)
     quota_units = [get_unit(code) for code in found.unit_quotas or {}]
     chosen = selection.select_awards(
-        [as_selection_candidate(c, program, votes[c.id].vetoed, quota_units) for c in found.candidates],
+        [contender(c, program, votes[c.id].vetoed, quota_units) for c in found.candidates],
         budget=found.budget, quota=found.quota, award_amount=program.award_amount,
         unit_quotas=found.unit_quotas or {}, already_awarded=already_awarded(found))
     by_id = {c.id: c for c in found.candidates}
@@ -51,7 +51,7 @@ def check_quorum(found: Round, votes) -> None:
     if not found.quorum:
         return
     short = [c.student.full_name for c in found.candidates
-             if c.eligible and votes[c.id].yes + votes[c.id].no < found.quorum]
+             if c.is_eligible and votes[c.id].yes + votes[c.id].no < found.quorum]
     if short:
         raise InvalidState(_("Chưa đủ %(quorum)s ý kiến hội đồng cho: %(names)s.", quorum=found.quorum,
                              names=", ".join(short)))
@@ -73,13 +73,13 @@ def quota_unit(unit: Unit, quota_units: list[Unit]) -> str:
     return max(inside, key=lambda quota: quota.depth).code if inside else unit.code
 
 
-def as_selection_candidate(candidate, program: Program, vetoed: bool, quota_units: list[Unit]) -> selection.Candidate:
+def contender(candidate, program: Program, vetoed: bool, quota_units: list[Unit]) -> selection.Contender:
     nominated_at = candidate.nominated_at
     if nominated_at.tzinfo is None:  # SQLite hands back naive UTC
         nominated_at = nominated_at.replace(tzinfo=UTC)
-    return selection.Candidate(id=candidate.id, student_key=str(candidate.student_id),
+    return selection.Contender(id=candidate.id, student_key=str(candidate.student_id),
                                unit=quota_unit(candidate.nominated_by, quota_units),
-                               eligible=candidate.eligible, vetoed=vetoed, score=candidate.score,
+                               eligible=candidate.is_eligible, vetoed=vetoed, score=candidate.score,
                                nominated_at=nominated_at, amount=amount_for(program, candidate.score))
 
 
@@ -87,7 +87,7 @@ def already_awarded(found: Round) -> set[str]:
     """Students awarded this school year by a program of the owner, of a unit below it or above it,
     unless this program allows more than one award."""
     program = found.program
-    if program.allow_multiple_awards:
+    if program.is_multiple_awards_allowed:
         return set()
     owner = program.owner_unit
     related = select(Unit.id).where(or_(subtree_filter(owner.path), Unit.code.in_(owner.ancestor_codes)))

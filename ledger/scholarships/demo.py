@@ -122,11 +122,11 @@ def tohieu(ctx) -> None:
     for index, candidate in enumerate(found.candidates):
         for member in committee:
             if member is committee[0] and index == 1:  # Cầm Văn Tú is the reviewer's nephew
-                vote = {"conflict_of_interest": True, "note": "Cháu ruột, xin rút khỏi xét hồ sơ này"}
+                vote = {"is_conflicted": True, "note": "Cháu ruột, xin rút khỏi xét hồ sơ này"}
             elif index == 4 and member is not committee[2]:  # the committee doubts the papers of one child
-                vote = {"recommend": False, "note": "Giấy chứng nhận hộ cận nghèo chưa khớp năm cấp"}
+                vote = {"is_recommended": False, "note": "Giấy chứng nhận hộ cận nghèo chưa khớp năm cấp"}
             else:
-                vote = {"recommend": True}
+                vote = {"is_recommended": True}
             reviews.record_review(candidate, vote, by=member)
     decisions.decide(found, {"decision_number": "27/QĐ-KHSL", "decided_on": day(20)}, by=chair)
     payouts.pay_ceremony(found, {"date": day(15), "method": "cash"}, by=treasurer)
@@ -167,7 +167,7 @@ def binh_lu(ctx, commune) -> None:
     reviewer = users["hoidong.binhlu"]
     reviews.assign_reviewers(found, [reviewer.username], by=treasurer)
     for candidate in found.candidates:
-        reviews.record_review(candidate, {"recommend": candidate.eligible}, by=reviewer)
+        reviews.record_review(candidate, {"is_recommended": candidate.is_eligible}, by=reviewer)
     _selection, awards = decisions.decide(found, {"decision_number": "05/QĐ-KHBL", "decided_on": day(18)}, by=chair)
     for award in awards[:-1]:  # the last family collects later: its award stays a commitment of QKH-BL
         payouts.pay_award(award, {"date": day(12), "method": "cash"}, by=treasurer)

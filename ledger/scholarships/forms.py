@@ -134,15 +134,23 @@ def candidate_data(form) -> dict:
 
 
 def decide_data(form) -> dict:
-    return {"decision_number": text(form, "decision_number"),
-            "decided_on": parse_date(text(form, "decided_on"), "decided_on")}
+    return load(schemas.DecideIn, {"decision_number": text(form, "decision_number"),
+                                   "decided_on": parse_date(text(form, "decided_on"), "decided_on").isoformat()})
 
 
 def pay_data(form) -> dict:
     method = text(form, "method") or "cash"
     if method not in ("cash", "bank"):
         raise ValidationFailed(_("Hình thức chi: tiền mặt hoặc chuyển khoản."), field="method")
-    return {"date": parse_date(text(form, "date"), "date"), "method": method}
+    return load(schemas.PayIn, {"date": parse_date(text(form, "date"), "date").isoformat(), "method": method})
+
+
+# The review page's one radio choice, as the API's two flags.
+REVIEW_CHOICES = {"yes": {"recommend": True}, "no": {"recommend": False}, "conflict": {"conflict_of_interest": True}}
+
+
+def review_data(form) -> dict:
+    return load(schemas.ReviewIn, {**REVIEW_CHOICES.get(form.get("choice"), {}), "note": form.get("note", "")})
 
 
 def renew_data(form) -> dict:

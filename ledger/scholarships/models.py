@@ -39,18 +39,18 @@ class Student(Base):
     date_of_birth: Mapped[date | None]
     gender: Mapped[str | None] = mapped_column(String(6))
     ethnicity: Mapped[str | None] = mapped_column(String(40))
-    ethnic_minority: Mapped[bool] = mapped_column("is_ethnic_minority", default=False)  # TEMP bridge
+    is_ethnic_minority: Mapped[bool] = mapped_column(default=False)
     household_status: Mapped[str] = mapped_column(String(10), default="none")
     household_certificate: Mapped[str | None] = mapped_column(String(40))
     household_certificate_year: Mapped[int | None]
     orphan: Mapped[str] = mapped_column(String(12), default="none")
-    disability: Mapped[bool] = mapped_column("is_disabled", default=False)  # TEMP bridge
+    is_disabled: Mapped[bool] = mapped_column(default=False)
     school: Mapped[str] = mapped_column(String(200))
     grade: Mapped[int]
     guardian_name: Mapped[str | None] = mapped_column(String(200))
     guardian_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
-    publish_consent: Mapped[bool] = mapped_column("is_publish_consented", default=False)  # TEMP bridge
+    is_publish_consented: Mapped[bool] = mapped_column(default=False)
     home_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -120,7 +120,7 @@ class Program(Base):
     rules: Mapped[Any] = mapped_column(JSON)
     scoring: Mapped[Any] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
-    allow_multiple_awards: Mapped[bool] = mapped_column("is_multiple_awards_allowed", default=False)  # TEMP bridge
+    is_multiple_awards_allowed: Mapped[bool] = mapped_column(default=False)
     schedule: Mapped[str] = mapped_column(String(8), default="once")
     sponsorship_years: Mapped[int | None]
     preset: Mapped[str | None] = mapped_column(String(40))
@@ -172,7 +172,7 @@ class Round(Base):
     quota: Mapped[int | None]
     unit_quotas: Mapped[Any] = mapped_column(JSON, default=dict)  # {unit code: places}
     nominations_close_on: Mapped[date]
-    blind_review: Mapped[bool] = mapped_column("is_review_blind", default=False)  # TEMP bridge
+    is_review_blind: Mapped[bool] = mapped_column(default=False)
     quorum: Mapped[int] = mapped_column(default=0)  # votes a candidate needs before the decision
     status: Mapped[str] = mapped_column(String(8), default="open")
     decision_number: Mapped[str | None] = mapped_column(String(60))
@@ -204,7 +204,7 @@ class Candidate(Base):
     facts: Mapped[Any] = mapped_column(JSON)  # the student as evaluated: rule fields, certificate, prizes
     evidence: Mapped[Any] = mapped_column(JSON, default=list)  # documents the nominator holds
     note: Mapped[str] = mapped_column(Text, default="")
-    eligible: Mapped[bool] = mapped_column("is_eligible")  # TEMP bridge
+    is_eligible: Mapped[bool]
     score: Mapped[int]
     reasons: Mapped[Any] = mapped_column(JSON)  # [{field, passed, text}]
     rules_version: Mapped[int]
@@ -242,8 +242,8 @@ class Review(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("scholarship_candidates.id"))
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    recommend: Mapped[bool | None] = mapped_column("is_recommended")  # TEMP bridge
-    conflict_of_interest: Mapped[bool] = mapped_column("is_conflicted", default=False)  # TEMP bridge
+    is_recommended: Mapped[bool | None]
+    is_conflicted: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -17,9 +17,9 @@ from ledger.units.services import get_unit
 
 
 def judge(rule_set, scoring, facts: dict) -> dict:
-    """{eligible, score, reasons: [{field, passed, text}]} for one set of facts."""
+    """{is_eligible, score, reasons: [{field, passed, text}]} for one set of facts (Candidate's attributes)."""
     evaluation = rules.evaluate(rule_set, facts)
-    return {"eligible": evaluation.eligible, "score": rules.score(scoring, facts),
+    return {"is_eligible": evaluation.eligible, "score": rules.score(scoring, facts),
             "reasons": [{"field": r.field, "passed": r.passed, "text": r.text} for r in evaluation.reasons]}
 
 
@@ -60,7 +60,7 @@ def nominate(found: Round, data: dict, *, by=None) -> Candidate:
     db.session.flush()
     audit.record("candidate.nominate", "scholarship_candidate", candidate.id, by=by,
                  after={"round": found.id, "student": student.id, "nominated_by": unit.code,
-                        "eligible": candidate.eligible, "score": candidate.score})
+                        "eligible": candidate.is_eligible, "score": candidate.score})
     return candidate
 
 
@@ -80,6 +80,6 @@ def preview(found_rounds: list[Round], rule_set, scoring) -> list[dict]:
     rows = []
     for found in found_rounds:
         for candidate in found.candidates:
-            rows.append({"candidate": candidate, "now": {"eligible": candidate.eligible, "score": candidate.score},
+            rows.append({"candidate": candidate, "now": {"is_eligible": candidate.is_eligible, "score": candidate.score},
                          **judge(rule_set, scoring, candidate.facts)})
     return rows

@@ -97,6 +97,13 @@ def round_awards(found: Round) -> list[Award]:
         .order_by(Award.rank)).all()
 
 
+def round_figures(found: Round) -> dict:
+    """What the round page shows: its awards by candidate, their total and how many candidates qualify."""
+    awards = {award.candidate_id: award for award in round_awards(found)}
+    return {"awards": awards, "awarded_total": sum(award.amount for award in awards.values()),
+            "eligible_count": sum(candidate.is_eligible for candidate in found.candidates)}
+
+
 def pay_ceremony(found: Round, data: dict, *, by) -> list:
     """At the ceremony: one disbursement per recipient not paid yet (a sponsorship's first installment);
     all of them or none."""

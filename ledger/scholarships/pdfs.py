@@ -1,14 +1,12 @@
 """The round's printed documents: the decision (Quyết định with its numbered list and the rules it
 used), award certificates (giấy chứng nhận) and the ceremony's sign-off list (danh sách ký nhận).
 """
-import io
-
-from flask import send_file
+from flask import Response
 
 from ledger.core.errors import InvalidState
 from ledger.core.i18n import _
 from ledger.core.money import in_words
-from ledger.core.pdf import render_pdf
+from ledger.core.pdf import pdf_response, render_pdf
 from ledger.scholarships import rules
 from ledger.scholarships.models import Round
 from ledger.scholarships.payouts import round_awards, signoff_rows
@@ -17,6 +15,7 @@ from ledger.scholarships.programs import version_of
 DOCUMENTS = ("signoff", "decision", "certificates")
 TITLES = {"signoff": "Danh sách ký nhận (PDF)", "decision": "Quyết định kèm danh sách (PDF)",
           "certificates": "Giấy chứng nhận, mỗi em một trang (PDF)"}
+FILENAMES = {"decision": "quyet-dinh", "certificates": "giay-chung-nhan", "signoff": "danh-sach-ky-nhan"}
 
 
 def check_decided(found: Round) -> None:
@@ -52,9 +51,8 @@ def render(found: Round, document: str) -> bytes:
     return render_pdf("scholarships/signoff_print.html", **signoff_context(found))
 
 
-def pdf_response(found: Round, document: str):
-    names = {"decision": "quyet-dinh", "certificates": "giay-chung-nhan", "signoff": "danh-sach-ky-nhan"}
-    response = send_file(io.BytesIO(render(found, document)), mimetype="application/pdf",
-                         download_name=f"{names[document]}-dot-{found.id}.pdf")
+def round_pdf(found: Round, document: str) -> Response:
+    """The document shown in the browser; never cached, since it names children."""
+    response = pdf_response(render(found, document), f"{FILENAMES[document]}-dot-{found.id}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response

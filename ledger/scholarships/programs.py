@@ -78,7 +78,7 @@ def create_program(data: dict, *, by=None) -> Program:
                       kind=data.get("kind", "scholarship"), owner_unit=owner, fund=fund,
                       award_amount=data["award_amount"], tiers=sorted_tiers(data.get("tiers")),
                       rules=data["rules"], scoring=data.get("scoring") or {}, version=1,
-                      allow_multiple_awards=bool(data.get("allow_multiple_awards")),
+                      is_multiple_awards_allowed=bool(data.get("is_multiple_awards_allowed")),
                       schedule=data.get("schedule", "once"), sponsorship_years=data.get("sponsorship_years"),
                       preset=data.get("preset"), created_by_id=getattr(by, "id", None))
     db.session.add(program)
@@ -127,7 +127,7 @@ def describe(program: Program) -> dict:
     return {"code": program.code, "name": program.name, "kind": program.kind, "owner_unit": program.owner_unit.code,
             "fund": program.fund.code, "award_amount": program.award_amount, "tiers": program.tiers,
             "rules": program.rules, "scoring": program.scoring, "version": program.version,
-            "allow_multiple_awards": program.allow_multiple_awards, "schedule": program.schedule}
+            "allow_multiple_awards": program.is_multiple_awards_allowed, "schedule": program.schedule}
 
 
 def amount_for(program_or_version, score: int) -> int:
@@ -144,7 +144,7 @@ def create_round(program: Program, data: dict, *, by=None) -> Round:
                   name=(data.get("name") or "").strip() or _("%(program)s năm học %(year)s",
                                                               program=program.name, year=school_year),
                   unit_quotas=checked_unit_quotas(program, data.get("unit_quotas") or {}),
-                  nominations_close_on=data["nominations_close_on"], blind_review=bool(data.get("blind_review")),
+                  nominations_close_on=data["nominations_close_on"], is_review_blind=bool(data.get("is_review_blind")),
                   quorum=data.get("quorum") or 0, created_by_id=getattr(by, "id", None))
     db.session.add(found)
     db.session.flush()
@@ -152,7 +152,7 @@ def create_round(program: Program, data: dict, *, by=None) -> Round:
     return found
 
 
-ROUND_SETTINGS = ("name", "budget", "quota", "unit_quotas", "nominations_close_on", "blind_review", "quorum")
+ROUND_SETTINGS = ("name", "budget", "quota", "unit_quotas", "nominations_close_on", "is_review_blind", "quorum")
 
 
 def update_round(found: Round, data: dict, *, by=None) -> Round:
@@ -181,5 +181,5 @@ def checked_unit_quotas(program: Program, quotas: dict) -> dict:
 def describe_round(found: Round) -> dict:
     return {"program": found.program.code, "name": found.name, "school_year": found.school_year,
             "budget": found.budget, "quota": found.quota, "unit_quotas": found.unit_quotas,
-            "nominations_close_on": found.nominations_close_on.isoformat(), "blind_review": found.blind_review,
+            "nominations_close_on": found.nominations_close_on.isoformat(), "blind_review": found.is_review_blind,
             "quorum": found.quorum, "status": found.status}

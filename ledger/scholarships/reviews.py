@@ -67,8 +67,8 @@ def record_review(candidate: Candidate, data: dict, *, by) -> Review:
     if not is_reviewer(found, by):
         raise Forbidden(_("Chỉ thành viên hội đồng được phân công cho đợt xét này mới ghi ý kiến."))
     check_open(found)
-    conflict = bool(data.get("conflict_of_interest"))
-    recommend = None if conflict else data.get("recommend")
+    conflict = bool(data.get("is_conflicted"))
+    recommend = None if conflict else data.get("is_recommended")
     if not conflict and recommend is None:
         raise ValidationFailed(_("Chọn đồng ý hoặc không đồng ý, hoặc khai báo xung đột lợi ích."), field="recommend")
     review = next((r for r in candidate.reviews if r.reviewer_id == by.id), None)
@@ -76,7 +76,7 @@ def record_review(candidate: Candidate, data: dict, *, by) -> Review:
     if review is None:
         review = Review(candidate=candidate, reviewer_id=by.id)
         db.session.add(review)
-    review.conflict_of_interest, review.recommend = conflict, recommend
+    review.is_conflicted, review.is_recommended = conflict, recommend
     review.note = (data.get("note") or "").strip()
     db.session.flush()
     audit.record("candidate.review", "scholarship_candidate", candidate.id, by=by, before=before, after=describe(review))
@@ -84,14 +84,14 @@ def record_review(candidate: Candidate, data: dict, *, by) -> Review:
 
 
 def describe(review: Review) -> dict:
-    return {"recommend": review.recommend, "conflict_of_interest": review.conflict_of_interest, "note": review.note}
+    return {"recommend": review.is_recommended, "conflict_of_interest": review.is_conflicted, "note": review.note}
 
 
 def tally(reviews_of_candidate, reviewer_ids: set[int]) -> Tally:
     words = {r.reviewer_id: r for r in reviews_of_candidate if r.reviewer_id in reviewer_ids}
-    recused = sum(r.conflict_of_interest for r in words.values())
-    yes = sum(r.recommend is True for r in words.values())
-    no = sum(r.recommend is False for r in words.values())
+    recused = sum(r.is_conflicted for r in words.values())
+    yes = sum(r.is_recommended is True for r in words.values())
+    no = sum(r.is_recommended is False for r in words.values())
     return Tally(yes=yes, no=no, recused=recused, pending=len(reviewer_ids) - len(words))
 
 
@@ -106,7 +106,7 @@ def tallies(found: Round) -> dict[int, Tally]:
 
 def votes_visible(found: Round) -> bool:
     """Blind review hides everyone's votes from everyone else until the decision."""
-    return not found.blind_review or found.status == "decided"
+    return not found.is_review_blind or found.status == "decided"
 
 
 def own_reviews(found: Round, user) -> dict[int, Review]:

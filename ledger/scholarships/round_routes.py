@@ -9,26 +9,26 @@ from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required, safe_next
 from ledger.core import permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import Forbidden, LedgerError
 from ledger.core.i18n import _
 from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.scholarships import decisions, forms, nominations, payouts, pdfs, programs, reviews, sponsorships
+from ledger.scholarships.access import award_for, candidate_for, round_for
 from ledger.scholarships.models import Award
 from ledger.scholarships.programs import amount_for
 from ledger.scholarships.routes import scholarships_pages as pages
+from ledger.units.access import unit_for
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
 
-def readable_round(round_id):
-    found = programs.get_round(round_id)
-    permissions.require(g.user, "read", found.program.owner_unit)
-    return found
-
-
-def awards_by_candidate(found) -> dict[int, Award]:
-    return {a.candidate_id: a for a in payouts.round_awards(found)}
+def refused(render, shown, exc: LedgerError):
+    """The page again with the problem. What the refused request flushed is forgotten first, so the page
+    shows none of it (the unit of work would roll it back only after rendering)."""
+    db.session.rollback()
+    return render(shown, message=exc.detail, status=exc.status)
 
 
 def render_round(found, *, message=None, status=200):
@@ -36,7 +36,7 @@ def render_round(found, *, message=None, status=200):
     show_votes = reviews.votes_visible(found)
     return render_template(
         "scholarships/round.html", round=found, program=program, position=fund_position(program.fund),
-        awards=awards_by_candidate(found), tallies=reviews.tallies(found) if show_votes else {},
+        **payouts.round_figures(found), tallies=reviews.tallies(found) if show_votes else {},
         show_votes=show_votes, amount_for=amount_for, is_reviewer=reviews.is_reviewer(found, user),
         today=vn_today().isoformat(), token=form_token(), message=message,
         can_nominate=bool(nominating_units(found, user, limit=1))), status
@@ -45,7 +45,7 @@ def render_round(found, *, message=None, status=200):
 @pages.get("/rounds/<int:round_id>")
 @login_required
 def round_page(round_id):
-    return render_round(readable_round(round_id))
+    return render_round(round_for(round_id, "read"))
 
 
 def nominating_units(found, user, limit=300) -> list[Unit]:
@@ -92,32 +92,34 @@ def nominate_post(round_id):
     found, units = nominating_round(round_id)
     try:
         data = forms.candidate_data(request.form)
-        permissions.require(g.user, "nominate", db.session.scalar(select(Unit).where(Unit.code == data["nominated_by"])))
+        unit_for(data["nominated_by"], "nominate")
         candidate = nominations.nominate(found, data, by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
         return render_nomination(found, units, request.form.to_dict(), errors=forms.errors_of(exc),
                                  message=exc.detail, status=exc.status)
-    verdict = _("đủ điều kiện") if candidate.eligible else _("chưa đủ điều kiện")
+    verdict = _("đủ điều kiện") if candidate.is_eligible else _("chưa đủ điều kiện")
     flash(_("Đã nhận hồ sơ em %(name)s: %(verdict)s, %(score)s điểm.", name=candidate.student.full_name,
             verdict=verdict, score=candidate.score))
+    return redirect(after_nomination(found, candidate), 303)
+
+
+def after_nomination(found, candidate) -> str:
+    """The round page at the new candidate, or a fresh form for a nominator who may not read the round."""
     if permissions.allowed(g.user, "read", found.program.owner_unit):
-        return redirect(url_for("scholarships.round_page", round_id=found.id) + f"#c{candidate.id}", 303)
-    return redirect(url_for("scholarships.nominate", round_id=found.id), 303)
+        return url_for("scholarships.round_page", round_id=found.id) + f"#c{candidate.id}"
+    return url_for("scholarships.nominate", round_id=found.id)
 
 
 @pages.post("/rounds/<int:round_id>/reviewers")
 @login_required
+@unit_of_work
 def assign_reviewers(round_id):
-    found = readable_round(round_id)
-    permissions.require(g.user, "setup", found.program.owner_unit)
+    found = round_for(round_id, "setup")
     names = [name for name in request.form.get("usernames", "").replace(",", " ").split() if name]
     try:
         reviews.assign_reviewers(found, names, by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_round(found, message=exc.detail, status=exc.status)
-    db.session.commit()
+        return refused(render_round, found, exc)
     flash(_("Đã cập nhật hội đồng xét duyệt."))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
 
@@ -125,8 +127,7 @@ def assign_reviewers(round_id):
 @pages.get("/rounds/<int:round_id>/review")
 @login_required
 def review_page(round_id):
-    found = readable_round(round_id)
-    return render_review(found)
+    return render_review(round_for(round_id, "read"))
 
 
 def render_review(found, *, message=None, status=200):
@@ -138,18 +139,14 @@ def render_review(found, *, message=None, status=200):
 
 @pages.post("/candidates/<int:candidate_id>/review")
 @login_required
+@unit_of_work
 def review(candidate_id):
-    candidate = nominations.get_candidate(candidate_id)
-    found = readable_round(candidate.round_id)
-    choice = request.form.get("choice")
-    data = {"conflict_of_interest": choice == "conflict", "recommend": {"yes": True, "no": False}.get(choice),
-            "note": request.form.get("note", "")}
+    candidate = candidate_for(candidate_id, "read")
+    found = candidate.round
     try:
-        reviews.record_review(candidate, data, by=g.user)
+        reviews.record_review(candidate, forms.review_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_review(found, message=exc.detail, status=exc.status)
-    db.session.commit()
+        return refused(render_review, found, exc)
     flash(_("Đã ghi ý kiến về em %(name)s.", name=candidate.student.full_name))
     return redirect(url_for("scholarships.review_page", round_id=found.id) + f"#c{candidate.id}", 303)
 
@@ -158,13 +155,11 @@ def review(candidate_id):
 @login_required
 @form_post
 def decide(round_id):
-    found = readable_round(round_id)
-    permissions.require(g.user, "approve", found.program.owner_unit)
+    found = round_for(round_id, "approve")
     try:
         chosen, _awards = decisions.decide(found, forms.decide_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_round(found, message=exc.detail, status=exc.status)
+        return refused(render_round, found, exc)
     flash(_("Đã quyết định: %(count)s suất, tổng %(total)s.", count=len(chosen.awards),
             total=format_vnd(chosen.total)))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
@@ -174,13 +169,11 @@ def decide(round_id):
 @login_required
 @form_post
 def pay_ceremony(round_id):
-    found = readable_round(round_id)
-    permissions.require(g.user, "post", found.program.owner_unit)
+    found = round_for(round_id, "post")
     try:
         paid = payouts.pay_ceremony(found, forms.pay_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()  # the page must not show the payments that were refused with it
-        return render_round(found, message=exc.detail, status=exc.status)
+        return refused(render_round, found, exc)
     flash(_("Đã chi %(count)s phiếu chi tại lễ trao: %(numbers)s.", count=len(paid),
             numbers=", ".join(d.number for d in paid)))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
@@ -189,16 +182,16 @@ def pay_ceremony(round_id):
 @pages.get("/awards/<int:award_id>")
 @login_required
 def award_page(award_id):
-    return render_award(payouts.get_award(award_id))
+    return render_award(award_for(award_id, "read"))
 
 
 def render_award(award, *, message=None, status=200):
-    permissions.require(g.user, "read", award.program.owner_unit)
     chain = [award]
     while chain[-1].renewal_of is not None:
         chain.append(chain[-1].renewal_of)
     renewal = db.session.scalar(select(Award).where(Award.renewal_of_id == award.id))
     return render_template("scholarships/award.html", award=award, chain=chain, renewal=renewal,
+                           renewal_form=sponsorships.renewal_defaults(award),
                            next_installment=payouts.next_installment(award), today=vn_today().isoformat(),
                            token=form_token(), renew_token=form_token(), message=message), status
 
@@ -207,13 +200,11 @@ def render_award(award, *, message=None, status=200):
 @login_required
 @form_post
 def pay_award(award_id):
-    award = payouts.get_award(award_id)
-    permissions.require(g.user, "post", award.program.owner_unit)
+    award = award_for(award_id, "post")
     try:
         disbursement = payouts.pay_award(award, forms.pay_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_award(award, message=exc.detail, status=exc.status)
+        return refused(render_award, award, exc)
     flash(_("Đã chi %(amount)s cho em %(name)s, phiếu chi %(number)s.", amount=format_vnd(disbursement.amount),
             name=award.student.full_name, number=disbursement.number))
     back = request.form.get("next")
@@ -224,13 +215,11 @@ def pay_award(award_id):
 @login_required
 @form_post
 def renew_award(award_id):
-    award = payouts.get_award(award_id)
-    permissions.require(g.user, "approve", award.program.owner_unit)
+    award = award_for(award_id, "approve")
     try:
         renewal = sponsorships.renew_award(award, forms.renew_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_award(award, message=exc.detail, status=exc.status)
+        return refused(render_award, award, exc)
     flash(_("Đã gia hạn đỡ đầu năm học %(year)s.", year=renewal.school_year))
     return redirect(url_for("scholarships.award_page", award_id=renewal.id), 303)
 
@@ -238,4 +227,4 @@ def renew_award(award_id):
 @pages.get("/rounds/<int:round_id>/<any(decision, certificates, signoff):document>.pdf")
 @login_required
 def round_pdf(round_id, document):
-    return pdfs.pdf_response(readable_round(round_id), document)
+    return pdfs.round_pdf(round_for(round_id, "read"), document)

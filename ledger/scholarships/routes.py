@@ -11,11 +11,14 @@ from sqlalchemy import false, or_, select
 from ledger.accounts.services import funds_usable_in
 from ledger.auth.routes import login_required
 from ledger.core import permissions
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships import forms, nominations, programs, rules
+from ledger.scholarships.access import program_for
 from ledger.scholarships.models import Program, Round
+from ledger.units.access import permitted, unit_for
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
@@ -58,28 +61,30 @@ def preset_form(code: str | None) -> dict:
             "tiers": "[]"}
 
 
-@scholarships_pages.route("/programs/new", methods=["GET", "POST"])
+@scholarships_pages.get("/programs/new")
 @login_required
 def new_program():
-    if request.method == "GET":
-        typed = preset_form(request.args.get("preset"))
-        return render_template("scholarships/program_form.html", typed=typed, errors={}, funds=usable_funds())
-    typed = request.form.to_dict()
+    return render_program_form(preset_form(request.args.get("preset")))
+
+
+@scholarships_pages.post("/programs/new")
+@login_required
+@unit_of_work
+def new_program_post():
     try:
         data = forms.program_data(request.form)
-        permissions.require(g.user, "setup", get_unit_or_none(data["owner_unit"]))
+        unit_for(data["owner_unit"], "setup")
         program = programs.create_program(data, by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return render_template("scholarships/program_form.html", typed=typed, errors=forms.errors_of(exc),
-                               message=exc.detail, funds=usable_funds()), exc.status
-    db.session.commit()
+        return render_program_form(request.form.to_dict(), errors=forms.errors_of(exc), message=exc.detail,
+                                   status=exc.status)
     flash(_("Đã tạo chương trình %(name)s.", name=program.name))
     return redirect(url_for("scholarships.program_page", code=program.code), 303)
 
 
-def get_unit_or_none(code):
-    return db.session.scalar(select(Unit).where(Unit.code == code))
+def render_program_form(typed: dict, *, errors=None, message=None, status=200):
+    return render_template("scholarships/program_form.html", typed=typed, errors=errors or {}, message=message,
+                           funds=usable_funds()), status
 
 
 def usable_funds():
@@ -89,8 +94,7 @@ def usable_funds():
 @scholarships_pages.get("/programs/<code>")
 @login_required
 def program_page(code):
-    program = programs.get_program(code)
-    permissions.require(g.user, "read", program.owner_unit)
+    program = program_for(code, "read")
     return render_program(program, round_typed={"school_year": "", "budget": "", "quota": ""}, round_errors={})
 
 
@@ -103,16 +107,14 @@ def render_program(program, *, round_typed, round_errors, message=None, status=2
 
 @scholarships_pages.post("/programs/<code>/rounds")
 @login_required
+@unit_of_work
 def create_round(code):
-    program = programs.get_program(code)
-    permissions.require(g.user, "setup", program.owner_unit)
+    program = program_for(code, "setup")
     try:
         found = programs.create_round(program, forms.round_data(request.form), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
         return render_program(program, round_typed=request.form.to_dict(), round_errors=forms.errors_of(exc),
                               message=exc.detail, status=exc.status)
-    db.session.commit()
     flash(_("Đã mở đợt xét %(name)s.", name=found.name))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
 
@@ -123,36 +125,41 @@ def rounds_to_preview(program) -> list[Round]:
     return open_rounds or program.rounds[-1:]
 
 
-@scholarships_pages.route("/programs/<code>/rules", methods=["GET", "POST"])
+@scholarships_pages.get("/programs/<code>/rules")
 @login_required
 def rule_editor(code):
     """Edit rules and scoring as JSON; "Thử" shows at once who of the current candidates would pass."""
-    program = programs.get_program(code)
-    permissions.require(g.user, "read", program.owner_unit)
-    typed = {"rules": json.dumps(program.rules, ensure_ascii=False, indent=2),
-             "scoring": json.dumps(program.scoring, ensure_ascii=False, indent=2)}
-    problems, message, rows, status = {}, None, None, 200
-    proposed = {"rules": program.rules, "scoring": program.scoring}
-    if request.method == "POST":
-        typed = {"rules": request.form.get("rules", ""), "scoring": request.form.get("scoring", "")}
-        try:
-            proposed = forms.rules_data(request.form)
-            programs.check_rules_and_scoring(proposed)
-            if request.form.get("action") == "save":
-                return save_rules(program, proposed)
-        except LedgerError as exc:
-            db.session.rollback()
-            problems, message, status, proposed = exc.errors or {}, exc.detail, exc.status, None
-    if proposed is not None:
-        rows = nominations.preview(rounds_to_preview(program), proposed["rules"], proposed["scoring"])
-    return render_template("scholarships/rules.html", program=program, typed=typed, problems=problems, message=message,
-                           rows=rows, lines=rules.describe_rules(proposed["rules"]) if proposed else []), status
+    program = program_for(code, "read")
+    typed = {key: json.dumps(getattr(program, key), ensure_ascii=False, indent=2) for key in ("rules", "scoring")}
+    return render_rules(program, typed, {"rules": program.rules, "scoring": program.scoring})
+
+
+@scholarships_pages.post("/programs/<code>/rules")
+@login_required
+@unit_of_work
+def rule_editor_post(code):
+    program = program_for(code, "read")
+    typed = {"rules": request.form.get("rules", ""), "scoring": request.form.get("scoring", "")}
+    try:
+        proposed = forms.rules_data(request.form)
+        programs.check_rules_and_scoring(proposed)
+        if request.form.get("action") == "save":
+            return save_rules(program, proposed)
+    except LedgerError as exc:
+        return render_rules(program, typed, None, problems=exc.errors, message=exc.detail, status=exc.status)
+    return render_rules(program, typed, proposed)
+
+
+def render_rules(program, typed: dict, proposed: dict | None, *, problems=None, message=None, status=200):
+    """The editor with what the proposed rules (none when they are broken) say of the current candidates."""
+    rows = nominations.preview(rounds_to_preview(program), proposed["rules"], proposed["scoring"]) if proposed else None
+    return render_template("scholarships/rules.html", program=program, typed=typed, problems=problems or {},
+                           message=message, rows=rows, passing=sum(row["is_eligible"] for row in rows or []),
+                           lines=rules.describe_rules(proposed["rules"]) if proposed else []), status
 
 
 def save_rules(program, proposed):
-    permissions.require(g.user, "setup", program.owner_unit)
-    programs.update_rules(program, proposed, by=g.user)
-    db.session.commit()
+    programs.update_rules(permitted(program, "setup", program.owner_unit), proposed, by=g.user)
     flash(_("Đã lưu điều kiện xét chọn, phiên bản %(version)s.", version=program.version))
     return redirect(url_for("scholarships.rule_editor", code=program.code), 303)
 

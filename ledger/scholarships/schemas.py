@@ -27,7 +27,7 @@ class ProgramIn(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=2000))
     kind = fields.String(load_default="scholarship", validate=validate.OneOf(PROGRAM_KINDS))
     tiers = fields.List(fields.Nested(TierIn), load_default=list, validate=validate.Length(max=20))
-    allow_multiple_awards = fields.Boolean(load_default=False)
+    is_multiple_awards_allowed = fields.Boolean(data_key="allow_multiple_awards", load_default=False)
     schedule = fields.String(load_default="once", validate=validate.OneOf(SCHEDULES))
     sponsorship_years = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 12))
     preset = fields.String(load_default=None, allow_none=True)
@@ -67,7 +67,7 @@ class ProgramOut(Schema):
     rules = fields.Raw()
     scoring = fields.Raw()
     version = fields.Integer()
-    allow_multiple_awards = fields.Boolean()
+    allow_multiple_awards = fields.Boolean(attribute="is_multiple_awards_allowed")
     schedule = fields.String()
     sponsorship_years = fields.Integer(allow_none=True)
     versions = fields.List(fields.Nested(ProgramVersionOut))
@@ -81,7 +81,7 @@ class RoundIn(Schema):
     name = fields.String(load_default="", validate=validate.Length(max=200))
     unit_quotas = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)),
                               load_default=dict)
-    blind_review = fields.Boolean(load_default=False)
+    is_review_blind = fields.Boolean(data_key="blind_review", load_default=False)
     quorum = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 100))
 
 
@@ -91,7 +91,7 @@ class RoundUpdateIn(Schema):
     quota = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 10**6))
     nominations_close_on = fields.Date()
     unit_quotas = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)))
-    blind_review = fields.Boolean()
+    is_review_blind = fields.Boolean(data_key="blind_review")
     quorum = fields.Integer(strict=True, validate=validate.Range(0, 100))
 
 
@@ -104,7 +104,7 @@ class RoundOut(Schema):
     quota = fields.Integer(allow_none=True)
     unit_quotas = fields.Raw()
     nominations_close_on = fields.Date()
-    blind_review = fields.Boolean()
+    blind_review = fields.Boolean(attribute="is_review_blind")
     quorum = fields.Integer()
     status = fields.String()
     decision_number = fields.String(allow_none=True)
@@ -133,8 +133,8 @@ class StudentIn(Schema):
     household_certificate_year = fields.Integer(strict=True, load_default=None, allow_none=True,
                                                 validate=validate.Range(1990, 2100))
     orphan = fields.String(required=True, validate=validate.OneOf(DOMAINS["orphan"]))
-    disability = fields.Boolean(required=True)
-    ethnic_minority = fields.Boolean(required=True)
+    is_disabled = fields.Boolean(data_key="disability", required=True)
+    is_ethnic_minority = fields.Boolean(data_key="ethnic_minority", required=True)
     ethnicity = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     academic_result = fields.String(required=True, validate=RESULTS)
     conduct = fields.String(required=True, validate=RESULTS)
@@ -142,7 +142,7 @@ class StudentIn(Schema):
     guardian_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     guardian_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    publish_consent = fields.Boolean(load_default=False)
+    is_publish_consented = fields.Boolean(data_key="publish_consent", load_default=False)
 
     @validates_schema
     def identified(self, data, **_kwargs):
@@ -164,7 +164,7 @@ class CandidateOut(Schema):
     student_id = fields.Integer()
     nominated_by = fields.Function(lambda c: c.nominated_by.code)
     nominated_at = fields.DateTime()
-    eligible = fields.Boolean()
+    eligible = fields.Boolean(attribute="is_eligible")
     score = fields.Integer()
     reasons = fields.List(fields.Nested(ReasonOut))
     rules_version = fields.Integer()
@@ -181,17 +181,17 @@ class ReviewersOut(Schema):
 
 
 class ReviewIn(Schema):
-    recommend = fields.Boolean(load_default=None, allow_none=True)
-    conflict_of_interest = fields.Boolean(load_default=False)
+    is_recommended = fields.Boolean(data_key="recommend", load_default=None, allow_none=True)
+    is_conflicted = fields.Boolean(data_key="conflict_of_interest", load_default=False)
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class ReviewOut(Schema):
     id = fields.Integer()
     candidate_id = fields.Integer()
-    recommend = fields.Boolean(allow_none=True)
-    conflict_of_interest = fields.Boolean()
-    recused = fields.Function(lambda review: review.conflict_of_interest)
+    recommend = fields.Boolean(attribute="is_recommended", allow_none=True)
+    conflict_of_interest = fields.Boolean(attribute="is_conflicted")
+    recused = fields.Function(lambda review: review.is_conflicted)
     note = fields.String()
 
 
@@ -250,8 +250,8 @@ class RenewIn(Schema):
     household_status = fields.String(validate=validate.OneOf(DOMAINS["household_status"]))
     household_certificate = fields.String(allow_none=True, validate=validate.Length(max=40))
     orphan = fields.String(validate=validate.OneOf(DOMAINS["orphan"]))
-    disability = fields.Boolean()
-    ethnic_minority = fields.Boolean()
+    is_disabled = fields.Boolean(data_key="disability")
+    is_ethnic_minority = fields.Boolean(data_key="ethnic_minority")
 
 
 class InstallmentOut(Schema):

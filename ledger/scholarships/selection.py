@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Contender:
+    """A nomination as the selection sees it: what ranks it and what it would receive."""
     id: int | str
     student_key: str
     unit: str
@@ -35,7 +36,7 @@ class Selection:
 
 
 def _get(candidate, name: str, default=None):
-    """Candidates may be dataclasses, ORM rows or plain mappings."""
+    """Candidates may be Contenders or plain mappings."""
     if isinstance(candidate, Mapping):
         return candidate.get(name, default)
     return getattr(candidate, name, default)

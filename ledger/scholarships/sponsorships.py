@@ -17,7 +17,7 @@ from ledger.scholarships.models import Award, Installment
 from ledger.scholarships.nominations import judge
 from ledger.scholarships.payouts import available_for
 from ledger.scholarships.programs import amount_for
-from ledger.scholarships.students import next_school_year, record_result
+from ledger.scholarships.students import attribute_of, next_school_year, record_result
 
 SCHOOL_MONTHS = (9, 10, 11, 12, 1, 2, 3, 4, 5)
 TERM_MONTHS = (9, 1)
@@ -61,10 +61,10 @@ def renew_award(award: Award, data: dict, *, by) -> Award:
     program, student = award.program, award.student
     db.session.refresh(program.fund, with_for_update=True)  # commitments on one fund take turns
     check_renewable(award, data["school_year"])
-    facts = {**award.candidate.facts, **{key: data[key] for key in RENEWAL_FACTS if key in data},
+    facts = {**award.candidate.facts, **renewed_facts(data),
              "grade": data["grade"], "academic_result": data["academic_result"], "conduct": data["conduct"]}
     verdict = judge(program.rules, program.scoring, facts)
-    if not verdict["eligible"]:
+    if not verdict["is_eligible"]:
         failed = [reason["text"] for reason in verdict["reasons"] if not reason["passed"]]
         raise NotEligible(_("Em %(name)s không còn đủ điều kiện năm học %(year)s: %(reasons)s.",
                             name=student.full_name, year=data["school_year"], reasons="; ".join(failed)),
@@ -88,6 +88,11 @@ def renew_award(award: Award, data: dict, *, by) -> Award:
     return renewal
 
 
+def renewal_defaults(award: Award) -> dict:
+    """What the renewal form proposes: the next school year, one grade up (12 at most)."""
+    return {"school_year": next_school_year(award.school_year), "grade": min(award.student.grade + 1, 12)}
+
+
 def check_renewable(award: Award, school_year: str) -> None:
     program = award.program
     if program.kind != "sponsorship":
@@ -102,10 +107,14 @@ def check_renewable(award: Award, school_year: str) -> None:
                              years=program.sponsorship_years))
 
 
+def renewed_facts(data: dict) -> dict:
+    """The RENEWAL_FACTS a renewal brings, by rule field."""
+    return {field: data[attribute_of(field)] for field in RENEWAL_FACTS if attribute_of(field) in data}
+
+
 def update_student(student, data: dict, facts: dict) -> None:
     record_result(student, data["school_year"], {"school": data.get("school") or student.school, **facts})
-    for key in RENEWAL_FACTS:
-        if key in data:
-            setattr(student, key, data[key])
+    for field, value in renewed_facts(data).items():
+        setattr(student, attribute_of(field), value)
     student.grade = data["grade"]
     student.school = data.get("school") or student.school

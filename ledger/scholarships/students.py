@@ -17,9 +17,16 @@ SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 # Facts the rules read, as nominated; the certificate makes the household reason explain itself.
 RULE_FACTS = ("household_status", "household_certificate", "orphan", "disability", "ethnic_minority", "grade",
               "academic_result", "conduct")
-PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "ethnic_minority", "household_status",
-                  "household_certificate", "household_certificate_year", "orphan", "disability", "school", "grade",
-                  "guardian_name", "guardian_phone", "address", "publish_consent")
+# Rule fields keep their names in stored rules and facts (JSON); these read a Student attribute named otherwise.
+RULE_FIELD_ATTRIBUTES = {"disability": "is_disabled", "ethnic_minority": "is_ethnic_minority"}
+PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "is_ethnic_minority", "household_status",
+                  "household_certificate", "household_certificate_year", "orphan", "is_disabled", "school", "grade",
+                  "guardian_name", "guardian_phone", "address", "is_publish_consented")
+
+
+def attribute_of(field: str) -> str:
+    """The Student attribute (and loaded-schema key) that holds a rule field."""
+    return RULE_FIELD_ATTRIBUTES.get(field, field)
 
 
 def check_school_year(value: str, field: str = "school_year") -> str:
@@ -106,7 +113,7 @@ def add_prizes(student: Student, prizes: list[dict]) -> None:
 
 def facts_of(data: dict) -> dict:
     """The nominated student as the rules see it: rule fields, certificate, the prizes submitted."""
-    facts = {field: data.get(field) for field in RULE_FACTS}
+    facts = {field: data.get(attribute_of(field)) for field in RULE_FACTS}
     facts["prizes"] = [{"level": p["level"], "rank": p["rank"], "subject": strip(p.get("subject")), "year": p["year"]}
                        for p in data.get("prizes") or []]
     facts["best_prize_level"] = rules.best_prize_level(facts["prizes"])
@@ -117,4 +124,4 @@ def describe(student: Student) -> dict:
     """What the audit log keeps of a child: never the birth date, phone or address."""
     return {"student_code": student.student_code, "national_id": student.national_id,
             "full_name": student.full_name, "school": student.school, "grade": student.grade,
-            "household_status": student.household_status, "publish_consent": student.publish_consent}
+            "household_status": student.household_status, "publish_consent": student.is_publish_consented}

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from ledger.extensions import db
+from ledger.core.edge import unit_of_work
 from ledger.units import divisions
 
 units_cli = AppGroup("units", help="Cây đơn vị Hội.")
@@ -21,7 +21,12 @@ def import_divisions(province_names, import_all):
     if not province_names:
         raise click.UsageError("Cần --province TÊN hoặc --all.")
     for name in province_names:
-        with click.progressbar(length=divisions.ward_count(name), label=name) as bar:
-            unit, created = divisions.import_province(name, progress=bar.update)
-        db.session.commit()
-        click.echo(f"{unit.code} {unit.name}: {created} đơn vị mới")
+        click.echo(import_one_province(name))
+
+
+@unit_of_work
+def import_one_province(name: str) -> str:
+    """A province is one unit of work: an `--all` import stopped halfway keeps the provinces it finished."""
+    with click.progressbar(length=divisions.ward_count(name), label=name) as bar:
+        unit, created = divisions.import_province(name, progress=bar.update)
+    return f"{unit.code} {unit.name}: {created} đơn vị mới"

@@ -1,18 +1,21 @@
 """Pages: home, the unit tree with search, a unit with its panels (funds, books…), children and users."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
-from sqlalchemy import select
+from collections.abc import Callable
 
-from ledger.auth.models import RoleGrant
-from ledger.auth.routes import login_required
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
 from ledger.core import permissions
 from ledger.core.i18n import _l
-from ledger.extensions import db
+from ledger.core.web import login_required
 from ledger.units import search, services
+from ledger.units.access import unit_for
+from ledger.units.models import Unit
 
 units_pages = Blueprint("units", __name__, template_folder="templates")
 # Features below in the dependency order (accounts, scholarships, reports) add sections to the
 # unit page here: each is a function (unit, user) -> HTML markup.
 unit_panels: list = []
+# Who holds roles on the unit itself (its users section): ledger.auth registers it; units does not import auth.
+role_holders: list[Callable[[Unit], list]] = []
 SEARCH_LIMIT = 50
 ROLE_LABELS = {"admin": _l("Quản trị"), "treasurer": _l("Thủ quỹ, kế toán"), "approver": _l("Chủ tịch, phó chủ tịch (duyệt chi)"),
                "reviewer": _l("Hội đồng xét duyệt"), "auditor": _l("Ban kiểm tra"), "viewer": _l("Xem")}
@@ -44,12 +47,9 @@ def tree():
 @units_pages.get("/units/<code>")
 @login_required
 def unit_page(code):
-    unit = services.get_unit(code)
-    permissions.require(g.user, "read", unit)
+    unit = unit_for(code, "read")
     children, _total = services.list_units(parent=code, limit=500)
-    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.unit_id == unit.id)
-                                .order_by(RoleGrant.role, RoleGrant.id)).all()
     return render_template("units/unit.html", unit=unit, ancestors=services.ancestors(unit)[:-1],
-                           children=children, grants=grants,
+                           children=children, grants=[grant for holders in role_holders for grant in holders(unit)],
                            can_read=lambda other: permissions.allowed(g.user, "read", other),
                            panels=[panel(unit, g.user) for panel in unit_panels])

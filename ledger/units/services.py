@@ -136,6 +136,11 @@ def level_label(level: str) -> str:
             "commune": _("Xã/Phường"), "branch": _("Chi hội")}[level]
 
 
+def roots() -> list[Unit]:
+    """The units without a parent: the top of every tree, by path."""
+    return list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.path)))
+
+
 def ensure_root(*, by=None) -> Unit:
     root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
     return root or create_unit({"code": ROOT_CODE, "name": ROOT_NAME, "level": "central"}, by=by)

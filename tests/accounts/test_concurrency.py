@@ -124,6 +124,7 @@ def test_transactions_over_two_units_in_opposite_orders_all_post(app, books):
     assert balances.money_balance(get_unit("SL-X01"), get_fund("QKH"), "111") == START
 
 
+@pytest.mark.own_app  # it adds two routes to the app
 def test_money_post_retries_the_deadlock_victim(app, books):
     """Two views lock two rows in opposite orders; PostgreSQL aborts one, money_post runs it again."""
     from ledger.accounts.idempotency import money_post

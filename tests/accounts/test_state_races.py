@@ -20,8 +20,8 @@ from ledger.accounts.treasury.models import Disbursement, Receipt
 from ledger.core.audit import AuditEvent
 from ledger.extensions import db
 from ledger.units.services import get_unit
-from tests.accounts.treasury.test_disbursements import create, people  # noqa: F401  (fixture)
 from tests.accounts.banking.test_reconciliation import HEADER, bank, bank_receipt, upload  # noqa: F401  (fixture)
+from tests.accounts.treasury.test_disbursements import create, people  # noqa: F401  (fixture)
 
 REVERSAL = {"date": "2026-03-12", "reason": "Ghi nhầm"}
 

@@ -19,6 +19,7 @@ from ledger import create_app
 from ledger.extensions import db
 
 CHECKS = [not_a_server_error, response_schema_conformance]
+PROFILE_SCALE = settings.default.max_examples / 100  # 1 in the ci profile (tests/conftest.py), less on a laptop
 TALLY: Counter = Counter()
 
 
@@ -34,9 +35,9 @@ def load_schema(phases: list[str], max_examples: int):
 
 
 # With a token every layer is reached: boundary values of each parameter (coverage) and a few random cases.
-with_token = load_schema(["examples", "coverage", "fuzzing"], max_examples=5)
+with_token = load_schema(["examples", "coverage", "fuzzing"], max_examples=max(1, round(5 * PROFILE_SCALE)))
 # Without one, all but logging in stops at the edge (input checks, then 401): a few cases per operation suffice.
-without_token = load_schema(["examples", "fuzzing"], max_examples=3)
+without_token = load_schema(["examples", "fuzzing"], max_examples=max(1, round(3 * PROFILE_SCALE)))
 FIXTURES_PER_OPERATION = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                          HealthCheck.filter_too_much], deadline=None)
 

@@ -71,7 +71,7 @@ def test_edits_of_a_student_after_publishing_leave_the_statement_byte_identical(
     digest = publisher.post(f"/statements/{draft['id']}/publish", json={}).json["hash"]
     before = client.get(f"/public/statements/{draft['id']}.json").data
     for student in db.session.query(Student):
-        student.full_name, student.publish_consent, student.grade = "Tên Đã Sửa " + student.full_name, True, 12
+        student.full_name, student.is_publish_consented, student.grade = "Tên Đã Sửa " + student.full_name, True, 12
     db.session.commit()
     after = client.get(f"/public/statements/{draft['id']}.json").data
     assert after == before and client.get(f"/public/verify/{digest}?format=json").json["valid"] is True

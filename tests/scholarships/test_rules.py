@@ -357,7 +357,7 @@ def leaf_fields(node: dict) -> list[str]:
     return [f for child in children for f in leaf_fields(child)] if children else [node["field"]]
 
 
-@settings(max_examples=300)
+@settings(max_examples=3 * settings.default.max_examples)  # 300 in the ci profile
 @given(rules=_trees(MAX_DEPTH - 6), student=STUDENTS)
 def test_evaluate_is_total_and_explains_every_condition(rules, student):
     before = copy.deepcopy(student)

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.scholarships.selection import Award, Candidate, Selection, rank_candidates, select_awards
+from ledger.scholarships.selection import Award, Contender, Selection, rank_candidates, select_awards
 
 T0 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def cand(id, score=10, *, student=None, unit="TDP1", eligible=True, vetoed=False, minutes=0, amount=None):
-    return Candidate(id=id, student_key=student or f"HS{id}", unit=unit, eligible=eligible, vetoed=vetoed,
+    return Contender(id=id, student_key=student or f"HS{id}", unit=unit, eligible=eligible, vetoed=vetoed,
                      score=score, nominated_at=T0 + timedelta(minutes=minutes), amount=amount)
 
 
@@ -109,7 +109,7 @@ def amount_of(c, award_amount: int) -> int:
     return award_amount if c.amount is None else c.amount
 
 
-@settings(max_examples=300)
+@settings(max_examples=3 * settings.default.max_examples)  # 300 in the ci profile
 @given(candidates=CANDIDATE_LISTS, args=ARGS)
 def test_selection_respects_every_limit(candidates, args):
     selection = select_awards(candidates, **args)
@@ -127,7 +127,7 @@ def test_selection_respects_every_limit(candidates, args):
     assert [a.rank for a in selection.awards] == list(range(1, len(chosen) + 1))
 
 
-@settings(max_examples=300)
+@settings(max_examples=3 * settings.default.max_examples)  # 300 in the ci profile
 @given(candidates=CANDIDATE_LISTS, args=ARGS)
 def test_nobody_passed_over_without_a_reason(candidates, args):
     """Every unselected candidate ranked above a selected one (or anywhere, while the quota is

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from ledger.accounts.banking.services import excel_import
 from ledger.auth.services import get_user
-from ledger.extensions import db
+from ledger.core.edge import unit_of_work
 from ledger.units.services import get_unit
 
 
@@ -20,6 +20,7 @@ from ledger.units.services import get_unit
               help="Ngày ghi số dư đầu kỳ (bắt buộc với opening-balances).")
 @click.option("--user", "username", help="Người thực hiện, ghi vào nhật ký thay đổi.")
 @with_appcontext
+@unit_of_work
 def import_xlsx_command(path: Path, unit_code: str, kind: str, on, username: str | None):
     """Check every row first; any wrong row stops the import and nothing is written."""
     unit, by = get_unit(unit_code), get_user(username) if username else None
@@ -35,7 +36,6 @@ def import_xlsx_command(path: Path, unit_code: str, kind: str, on, username: str
                                                           by=by, progress=progress)
         else:
             result = excel_import.import_donors(unit, data, path.name, by=by, progress=progress)
-    db.session.commit()
     if kind == "opening-balances":
         click.echo(f"Đã nhập {result.rows} dòng số dư đầu kỳ cho {result.created} đơn vị: {', '.join(result.entries)}.")
     else:

@@ -1,52 +1,30 @@
-"""Pages: the cash and bank books (page, PDF, XLSX, CSV), bank accounts and reconciliation, and the
-unit page's section linking them. Thin: parse, check permission, call the service, commit, render.
+"""Pages: the cash and bank books (page, PDF, XLSX, CSV), bank accounts and reconciliation, Excel imports,
+the fund page with its VietQR, and the unit page's section linking them.
+Thin: parse, check permission, call the service, render; the unit of work commits.
 """
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
-from marshmallow import ValidationError
 
-from ledger.accounts.banking.schemas import BankAccountIn, LineReceiptIn
+from ledger.accounts import balances, queries, services
+from ledger.accounts.banking import schemas, vietqr
 from ledger.accounts.banking.services import bank_accounts, cashbook, excel_import, reconciliation
-from ledger.accounts.forms import first_message, optional_date, parse_date
+from ledger.accounts.forms import load_form, optional_date, parse_date
 from ledger.accounts.idempotency import form_post, form_token
-from ledger.accounts.services import funds_usable_in
 from ledger.accounts.treasury.models import DONOR_KINDS
 from ledger.auth.routes import login_required
 from ledger.core import export, permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _, _l
-from ledger.core.pdf import render_pdf
-from ledger.core.schemas import Schema
-from ledger.core.web import translate_messages
-from ledger.extensions import db
-from ledger.units.services import get_unit
+from ledger.core.pdf import pdf_response, render_pdf
+from ledger.units.access import permitted, unit_for
 
 bank_pages = Blueprint("bank", __name__, template_folder="templates")
 LINES_SHOWN = 200
+RECENT_ENTRIES = 20  # movements listed on the fund page
 KIND_LABELS = {"individual": _l("Cá nhân"), "family": _l("Gia đình"), "clan": _l("Dòng họ"),
                "business": _l("Doanh nghiệp"), "organization": _l("Tổ chức, cơ quan"), "anonymous": _l("Ẩn danh")}
-
-
-def unit_for(code: str, action: str):
-    unit = get_unit(code)
-    permissions.require(g.user, action, unit)
-    return unit
-
-
-def account_for(account_id, action: str):
-    account = bank_accounts.get_bank_account(account_id)
-    permissions.require(g.user, action, account.unit)
-    return account
-
-
-def load_form(schema: type[Schema], form: dict) -> dict:
-    """The API's schema validates the form too; its first message becomes a LedgerError."""
-    try:
-        return schema().load(form)
-    except ValidationError as exc:
-        messages = translate_messages(exc.messages)
-        raise ValidationFailed(first_message(messages), errors=messages) from None
 
 
 def uploaded_file():
@@ -58,60 +36,71 @@ def uploaded_file():
 
 def books_panel(unit, user) -> Markup:
     """The unit page's section: both books, bank reconciliation and Excel imports."""
-    own_funds = [fund for fund in funds_usable_in(unit) if fund.owner_unit_id == unit.id]
+    own_funds = [fund for fund in services.funds_usable_in(unit) if fund.owner_unit_id == unit.id]
     return Markup(render_template("banking/panel.html", unit=unit, own_funds=own_funds,
                                   allowed=lambda action: permissions.allowed(user, action, unit)))
 
+
+# ---- the cash and bank books ---------------------------------------------------------------------
 
 @bank_pages.get("/units/<code>/books/<kind>")
 @login_required
 def book_page(code, kind):
     unit = unit_for(code, "read")
-    args = request.args
     try:
-        start, end = optional_date(args.get("from"), "from"), optional_date(args.get("to"), "to")
-        book = cashbook.build_book(unit, kind, fund=cashbook.book_fund(unit, args.get("fund")), start=start, end=end)
-    except LedgerError as exc:
+        book = requested_book(unit, kind)
+    except LedgerError as exc:  # a wrong period or fund: back to the book's default view, with the reason
         flash(exc.detail)
         return redirect(url_for("bank.book_page", code=unit.code, kind=kind if kind in cashbook.BOOKS else "cash"))
-    fmt = args.get("format", "")
+    return book_answer(unit, book, request.args.get("format", ""))
+
+
+def requested_book(unit, kind: str) -> cashbook.Book:
+    args = request.args
+    start, end = optional_date(args.get("from"), "from"), optional_date(args.get("to"), "to")
+    return cashbook.build_book(unit, kind, fund=cashbook.book_fund(unit, args.get("fund")), start=start, end=end)
+
+
+def book_answer(unit, book: cashbook.Book, fmt: str):
+    """The book as a page, a PDF to print (A4) or a CSV/XLSX download."""
     if fmt == "pdf":
-        pdf = render_pdf("banking/book_print.html", book=book)
-        return Response(pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{cashbook.book_filename(book)}.pdf"'})
+        return pdf_response(render_pdf("banking/book_print.html", book=book), f"{cashbook.book_filename(book)}.pdf")
     if fmt in export.FORMATS:
         headers, rows = cashbook.book_table(book)
         return export.table_response(fmt, rows, headers, cashbook.book_filename(book), sheet_title=book.title,
                                      title_lines=cashbook.book_title_lines(book), widths=[12, 16, 16, 50, 16, 16, 18])
     query = {"fund": book.fund.code if book.fund else None, "from": book.start.isoformat(), "to": book.end.isoformat()}
-    return render_template("banking/book.html", unit=unit, book=book, funds=funds_usable_in(unit), query=query)
+    return render_template("banking/book.html", unit=unit, book=book, funds=services.funds_usable_in(unit), query=query)
 
 
-@bank_pages.route("/units/<code>/bank", methods=["GET", "POST"])
+# ---- bank accounts and reconciliation ------------------------------------------------------------
+
+@bank_pages.get("/units/<code>/bank")
 @login_required
-def bank_accounts_page(code):
+def bank_accounts_page(code, typed: dict | None = None, error: str | None = None):
     unit = unit_for(code, "read")
-    error, typed = None, {}
-    if request.method == "POST":
-        permissions.require(g.user, "setup", unit)
-        typed = {k: v.strip() for k, v in request.form.items() if k != "csrf_token" and v.strip()}
-        try:
-            account = bank_accounts.create_bank_account(unit, load_form(BankAccountIn, typed), by=g.user)
-            db.session.commit()
-        except LedgerError as exc:
-            db.session.rollback()
-            error = exc.detail
-        else:
-            flash(_("Đã thêm tài khoản %(number)s.", number=account.account_number))
-            return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
     return render_template("banking/accounts.html", unit=unit, accounts=bank_accounts.list_bank_accounts(unit),
-                           funds=funds_usable_in(unit), typed=typed, error=error), 422 if error else 200
+                           funds=services.funds_usable_in(unit), typed=typed or {}, error=error), 422 if error else 200
+
+
+@bank_pages.post("/units/<code>/bank")
+@login_required
+@unit_of_work
+def add_bank_account(code):
+    unit, typed = unit_for(code, "read"), schemas.bank_account_form_data(request.form)
+    permissions.require(g.user, "setup", unit)
+    try:
+        account = bank_accounts.create_bank_account(unit, load_form(schemas.BankAccountIn, typed), by=g.user)
+    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
+        return bank_accounts_page(code, typed, exc.detail)
+    flash(_("Đã thêm tài khoản %(number)s.", number=account.account_number))
+    return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
 
 
 @bank_pages.get("/bank-accounts/<int:account_id>")
 @login_required
-def reconcile_page(account_id, error=None, status=200):
-    account = account_for(account_id, "read")
+def reconcile_page(account_id, error: LedgerError | None = None):
+    account = permitted(bank_accounts.get_bank_account(account_id), "read")
     fmt = export.requested_format()
     if fmt:
         lines, _total = reconciliation.list_lines(account, status=request.args.get("status") or None, limit=10**6)
@@ -121,8 +110,9 @@ def reconcile_page(account_id, error=None, status=200):
     return render_template(
         "banking/reconcile.html", account=account, unit=account.unit, lines=lines,
         counts=reconciliation.line_counts(account), receipts=reconciliation.unmatched_receipts(account),
-        mapping=account.column_mapping or {}, labels=bank_accounts.FIELD_LABELS, funds=funds_usable_in(account.unit),
-        kinds=DONOR_KINDS, kind_labels=KIND_LABELS, new_key=form_token, error=error, shown=LINES_SHOWN), status
+        mapping=account.column_mapping or {}, labels=bank_accounts.FIELD_LABELS,
+        funds=services.funds_usable_in(account.unit), kinds=DONOR_KINDS, kind_labels=KIND_LABELS, new_key=form_token,
+        error=error, shown=LINES_SHOWN), error.status if error else 200
 
 
 def line_headers():
@@ -138,50 +128,48 @@ def line_rows(lines):
 
 @bank_pages.post("/bank-accounts/<int:account_id>/statements")
 @login_required
+@unit_of_work
 def upload_statement(account_id):
-    account = account_for(account_id, "post")
-    mapping = {name: request.form.get(name, "").strip() for name in bank_accounts.STATEMENT_FIELDS}
+    account = permitted(bank_accounts.get_bank_account(account_id), "post")
     try:
-        data, filename = uploaded_file()
-        statement = bank_accounts.import_statement(account, data, filename,
-                                                   mapping=mapping if any(mapping.values()) else None, by=g.user)
-        summary = reconciliation.match_account(account, by=g.user)
-        db.session.commit()
-    except LedgerError as exc:
-        db.session.rollback()
-        return reconcile_page(account_id, error=exc, status=exc.status)
-    flash(_("Đã đọc %(rows)s dòng, thêm %(added)s dòng mới (bỏ %(skipped)s dòng đã nhập trước). Tự khớp %(matched)s, "
-            "gợi ý %(suggested)s, chưa khớp %(unmatched)s.", rows=statement.rows_read, added=statement.lines_added,
-            skipped=statement.rows_read - statement.lines_added, matched=summary.matched,
-            suggested=summary.suggested, unmatched=summary.unmatched))
+        statement, summary = reconciliation.read_statement(
+            account, *uploaded_file(), mapping=bank_accounts.typed_mapping(request.form), by=g.user)
+    except LedgerError as exc:  # the page again, with the rows that could not be read
+        return reconcile_page(account_id, error=exc)
+    flash(statement_read(statement, summary))
     return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
+
+
+def statement_read(statement, summary) -> str:
+    return _("Đã đọc %(rows)s dòng, thêm %(added)s dòng mới (bỏ %(skipped)s dòng đã nhập trước). Tự khớp %(matched)s, "
+             "gợi ý %(suggested)s, chưa khớp %(unmatched)s.", rows=statement.rows_read, added=statement.lines_added,
+             skipped=statement.rows_read - statement.lines_added, matched=summary.matched, suggested=summary.suggested,
+             unmatched=summary.unmatched)
 
 
 @bank_pages.post("/bank-accounts/<int:account_id>/mapping")
 @login_required
+@unit_of_work
 def save_mapping(account_id):
-    account = account_for(account_id, "setup")
+    account = permitted(bank_accounts.get_bank_account(account_id), "setup")
     try:
         typed = {name: request.form.get(name, "") for name in bank_accounts.STATEMENT_FIELDS}
         bank_accounts.save_mapping(account, typed, by=g.user)
-        db.session.commit()
     except LedgerError as exc:
-        db.session.rollback()
-        return reconcile_page(account_id, error=exc, status=exc.status)
+        return reconcile_page(account_id, error=exc)
     flash(_("Đã lưu cách đọc cột sao kê cho tài khoản này."))
     return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
 
 
 @bank_pages.post("/bank-lines/<int:line_id>/<any(confirm, reject):action>")
 @login_required
+@unit_of_work
 def decide_line(line_id, action):
     line = reconciliation.get_line(line_id)
-    permissions.require(g.user, "post", line.bank_account.unit)
-    try:
+    permitted(line, "post", line.bank_account.unit)
+    try:  # a line decided meanwhile (409) is said on the page it came from; the service changed nothing
         (reconciliation.confirm_match if action == "confirm" else reconciliation.reject_match)(line, by=g.user)
-        db.session.commit()
     except LedgerError as exc:
-        db.session.rollback()
         flash(exc.detail)
     return redirect(url_for("bank.reconcile_page", account_id=line.bank_account_id) + f"#line-{line.id}", 303)
 
@@ -191,25 +179,24 @@ def decide_line(line_id, action):
 @form_post
 def line_receipt(line_id):
     line = reconciliation.get_line(line_id)
-    permissions.require(g.user, "post", line.bank_account.unit)
-    donor = {k: request.form.get(f"donor_{k}", "").strip() for k in ("name", "kind", "phone", "publish")}
-    typed = {"donor": {k: v for k, v in donor.items() if v}, "fund": request.form.get("fund") or None,
-             "category": request.form.get("category") or "donation"}
+    permitted(line, "post", line.bank_account.unit)
     try:
-        receipt = reconciliation.receipt_from_line(line, load_form(LineReceiptIn, typed), by=g.user)
-    except LedgerError as exc:
-        db.session.rollback()
-        return reconcile_page(line.bank_account_id, error=exc, status=exc.status)
+        data = load_form(schemas.LineReceiptIn, schemas.line_receipt_form_data(request.form))
+        receipt = reconciliation.receipt_from_line(line, data, by=g.user)
+    except LedgerError as exc:  # shown again; form_post keeps nothing of it
+        return reconcile_page(line.bank_account_id, error=exc)
     flash(_("Đã lập phiếu thu %(number)s từ dòng sao kê và đánh dấu đã khớp.", number=receipt.number))
     return redirect(url_for("bank.reconcile_page", account_id=line.bank_account_id), 303)
 
 
+# ---- Excel imports -------------------------------------------------------------------------------
+
 @bank_pages.get("/units/<code>/imports")
 @login_required
-def imports_page(code, error=None, status=200):
+def imports_page(code, error: LedgerError | None = None):
     unit = unit_for(code, "post")
     return render_template("banking/imports.html", unit=unit, error=error, key=form_token(),
-                           today=vn_today().isoformat()), status
+                           today=vn_today().isoformat()), error.status if error else 200
 
 
 @bank_pages.post("/units/<code>/imports/opening-balances")
@@ -222,8 +209,7 @@ def import_opening_balances(code):
         result = excel_import.import_opening_balances(unit, data, filename, by=g.user,
                                                       on=parse_date(request.form.get("date"), "date"))
     except LedgerError as exc:
-        db.session.rollback()
-        return imports_page(code, error=exc, status=exc.status)
+        return imports_page(code, error=exc)
     flash(_("Đã nhập %(rows)s dòng số dư đầu kỳ cho %(units)s đơn vị: %(numbers)s.", rows=result.rows,
             units=result.created, numbers=", ".join(result.entries)))
     return redirect(url_for("bank.imports_page", code=unit.code), 303)
@@ -231,15 +217,48 @@ def import_opening_balances(code):
 
 @bank_pages.post("/units/<code>/imports/donors")
 @login_required
+@unit_of_work
 def import_donors(code):
     unit = unit_for(code, "setup")
     try:
-        data, filename = uploaded_file()
-        result = excel_import.import_donors(unit, data, filename, by=g.user)
-        db.session.commit()
+        result = excel_import.import_donors(unit, *uploaded_file(), by=g.user)
     except LedgerError as exc:
-        db.session.rollback()
-        return imports_page(code, error=exc, status=exc.status)
+        return imports_page(code, error=exc)
     flash(_("Đã đọc %(rows)s dòng: thêm %(created)s nhà hảo tâm mới, %(existing)s người đã có nên không tạo trùng.",
             rows=result.rows, created=result.created, existing=result.existing))
     return redirect(url_for("bank.imports_page", code=unit.code), 303)
+
+
+# ---- the fund page -------------------------------------------------------------------------------
+
+@bank_pages.get("/funds/<code>")
+@login_required
+def fund_page(code, typed: dict | None = None, error: LedgerError | None = None):
+    fund = services.get_fund(code)
+    permitted(fund, "read", fund.owner_unit)
+    return render_fund(fund, typed, error), error.status if error else 200
+
+
+def render_fund(fund, typed: dict | None, error: LedgerError | None) -> str:
+    """Balance, committed and available money, recent movements, and the VietQR code donors scan."""
+    unit, payload = fund.owner_unit, bank_accounts.fund_payload(fund)
+    entries, total = services.list_entries(unit, fund=fund.code, limit=RECENT_ENTRIES)
+    return render_template(
+        "banking/fund.html", fund=fund, unit=unit, position=balances.fund_position(fund), entries=entries,
+        total=total, moved=queries.fund_movements(fund, entries), payload=payload,
+        qr=Markup(vietqr.svg(payload)) if payload else None, can_setup=permissions.allowed(g.user, "setup", unit),
+        error=error, typed=typed if typed is not None else bank_accounts.payment_details(fund))
+
+
+@bank_pages.post("/funds/<code>/payment-details")
+@login_required
+@unit_of_work
+def fund_payment_details(code):
+    fund, typed = services.get_fund(code), schemas.payment_details_form_data(request.form)
+    permitted(fund, "setup", fund.owner_unit)
+    try:
+        bank_accounts.set_fund_payment_details(fund, load_form(schemas.PaymentDetailsIn, typed), by=g.user)
+    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
+        return fund_page(code, typed, exc)
+    flash(_("Đã lưu tài khoản nhận tiền và mã chuyển khoản của quỹ."))
+    return redirect(url_for("bank.fund_page", code=fund.code), 303)

@@ -148,3 +148,21 @@ class ImportOut(Schema):
 
 BankAccountList = list_schema(BankAccountOut, "BankAccountList")
 StatementLineList = list_schema(StatementLineOut, "StatementLineList")
+
+
+# ---- page forms: the fields a page posts → the same *In schemas --------------------------------
+
+def bank_account_form_data(form) -> dict:
+    """The new-account form, blanks left out so the schema's defaults apply (and the form shows them again)."""
+    return {name: value.strip() for name, value in form.items() if name != "csrf_token" and value.strip()}
+
+
+def line_receipt_form_data(form) -> dict:
+    """The one-step receipt under an unmatched line: donor_* fields become the nested donor."""
+    donor = {name: form.get(f"donor_{name}", "").strip() for name in ("name", "kind", "phone", "publish")}
+    return {"donor": {name: value for name, value in donor.items() if value}, "fund": form.get("fund") or None,
+            "category": form.get("category") or "donation"}
+
+
+def payment_details_form_data(form) -> dict:
+    return {name: form.get(name, "").strip() for name in PaymentDetailsIn().fields}

@@ -30,7 +30,7 @@ def chart_of(progress: dict) -> dict:
     rows = progress["by_unit"][:CHART_ROWS]
     scale = max([r["raised"] for r in rows] + [r["target"] or 0 for r in rows] + [1])
     total_scale = max(progress["target"] or 0, progress["raised"], 1)
-    bars = [{"y": TOP + i * ROW_HEIGHT, "label": short_name(r["name"]), "raised": r["raised"],
+    bars = [{**bar_rows(TOP + i * ROW_HEIGHT), "label": short_name(r["name"]), "raised": r["raised"],
              "target": r["target"], "percent": r["percent"], "width": round(bar_width * r["raised"] / scale, 1),
              "target_x": round(LABEL_WIDTH + bar_width * r["target"] / scale, 1) if r["target"] else None}
             for i, r in enumerate(rows)]
@@ -39,6 +39,11 @@ def chart_of(progress: dict) -> dict:
             "total_width": round(bar_width * progress["raised"] / total_scale, 1),
             "total_target_x": round(LABEL_WIDTH + bar_width * progress["target"] / total_scale, 1)
             if progress["target"] else None}
+
+
+def bar_rows(y: int) -> dict:
+    """Where a sub-unit's label, bar and target mark sit in its row of the chart."""
+    return {"y": y, "text_y": y + 14, "bar_y": y + 2, "mark_bottom": y + 20}
 
 
 def scope_in(campaign):
@@ -63,6 +68,6 @@ def campaign(code):
 def unit_honor_roll(code):
     unit = get_unit(code)
     year = request.args.get("year", type=int) or vn_today().year
-    return render_template("campaigns/public_honor_roll.html", unit=unit, year=year,
+    return render_template("campaigns/public_honor_roll.html", unit=unit, year=year, previous_year=year - 1,
                            roll=honor.honor_roll(unit=unit, year=year, limit=HONOR_ROWS),
                            campaigns=campaigns.campaigns_for(unit))

@@ -1,7 +1,13 @@
-"""Schemas of campaigns, targets, pledges, progress and the honor roll (API.md "Campaigns")."""
+"""Schemas of campaigns, targets, pledges, progress and the honor roll (API.md "Campaigns").
+
+The same *In schemas validate the JSON body and the page forms.
+"""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ledger.accounts.treasury.schemas import DonorRef
+from ledger.accounts.community.schemas import optional_amount
+from ledger.accounts.treasury.schemas import DonorRef, donor_form_data, form_amount, form_date
+from ledger.core import money
+from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.schemas import Money, PublicName, Schema, list_schema
 
@@ -134,7 +140,7 @@ class GiftOut(Schema):
     campaign = fields.Function(lambda r: r.campaign.code if r.campaign_id else None)
 
 
-class GivingStatementOut(Schema):
+class GivingSummaryOut(Schema):
     donor_id = fields.Integer(attribute="donor.id")
     name = fields.String(attribute="donor.name")
     unit = fields.String(attribute="unit.code")
@@ -144,3 +150,45 @@ class GivingStatementOut(Schema):
 
 
 PledgeList = list_schema(PledgeOut, "PledgeList")
+
+
+# ---- page forms: flat form fields → the same *In schemas ---------------------------------------
+
+def campaign_form_data(form, errors: dict, *, owner_unit: str) -> dict:
+    earlier = form.get("growth_over", "").strip()
+    return {"code": form.get("code", "").strip(), "name": form.get("name", "").strip(), "owner_unit": owner_unit,
+            "fund": form.get("fund", ""), "starts_on": form_date(form.get("starts_on")),
+            "ends_on": form_date(form.get("ends_on")),
+            "target_amount": optional_amount(form.get("target_amount"), errors, "target_amount"),
+            "per_capita_amount": optional_amount(form.get("per_capita_amount"), errors, "per_capita_amount"),
+            "growth_over": {"campaign": earlier, "percent": form.get("percent", 0, type=int)} if earlier else None}
+
+
+def targets_form_data(form, errors: dict) -> dict:
+    """The filled-in "target-<unit code>" fields; a blank one keeps its target, "0" clears it."""
+    return {"targets": [{"unit": name.removeprefix("target-"),
+                         "amount": 0 if text.strip() == "0" else form_amount(text, errors, name)}
+                        for name, text in form.items() if name.startswith("target-") and text.strip()]}
+
+
+def pledge_form_data(form, errors: dict, *, unit: str) -> dict:
+    return {"donor": donor_form_data(form), "amount": optional_amount(form.get("amount"), errors),
+            "due_on": form_date(form.get("due_on")), "unit": unit, "channel": form.get("channel") or "direct",
+            "note": form.get("note", "").strip(), "staff": staff_lines(form.get("staff", ""), errors)}
+
+
+def staff_lines(text: str, errors: dict) -> list[dict]:
+    """"Họ tên; lương tháng" per line, as pasted from the agency's payroll."""
+    staff = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, salary = line.replace("\t", ";").partition(";")
+        if not name.strip() or not salary.strip():
+            errors.setdefault("staff", []).append(_("Dòng %(n)s: cần \"Họ tên; lương tháng\".", n=number))
+            continue
+        try:
+            staff.append({"full_name": name.strip(), "monthly_salary": money.parse_amount(salary)})
+        except ValidationFailed as exc:
+            errors.setdefault("staff", []).append(_("Dòng %(n)s: %(problem)s", n=number, problem=exc.detail))
+    return staff

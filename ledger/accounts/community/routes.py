@@ -1,24 +1,25 @@
 """Pages of members and dues: the roster (add, edit, leave, move, XLSX import), population, the dues
-policy and status, and the collection sheet a branch head ticks at the meeting (one phiếu thu).
+policy and status, the collection sheet a branch head ticks at the meeting (one phiếu thu), and the
+allowances (phụ cấp) paid from the dues a unit keeps.
 """
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from ledger.accounts.community.services import dues, members
-from ledger.accounts.forms import optional_date, parse_date
+from ledger.accounts.community import schemas
+from ledger.accounts.community.services import allowances, dues, members
 from ledger.accounts.idempotency import form_post, form_token
-from ledger.accounts.services import funds_usable_in
-from ledger.accounts.treasury.routes import refused
+from ledger.accounts.treasury.routes import refused, saved
 from ledger.accounts.treasury.services.receipts import get_receipt
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _, _l
-from ledger.core.money import parse_amount
-from ledger.extensions import db
+from ledger.core.money import format_vnd
+from ledger.units.access import permitted, unit_for
 from ledger.units.models import LEVELS
-from ledger.units.services import get_unit, list_units
+from ledger.units.services import list_units
 
 community_pages = Blueprint("community", __name__, template_folder="templates")
 MEMBER_TARGET_PERCENT = 20  # "hội viên đạt 20% dân số": the indicator the plans set
@@ -37,12 +38,6 @@ def format_percent(value) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
 
 
-def unit_for(code: str, action: str):
-    unit = get_unit(code)
-    permissions.require(g.user, action, unit)
-    return unit
-
-
 def chosen_year() -> int:
     year = request.values.get("year", type=int)
     return year if year and 2000 <= year <= 2200 else vn_today().year
@@ -50,6 +45,16 @@ def chosen_year() -> int:
 
 def status_of(problem: dict | None) -> int:
     return (problem or {}).get("status", 200)
+
+
+def typed_over(defaults: dict) -> dict:
+    """A form's starting values, with what was typed (and sent back after a refusal) on top."""
+    return {**defaults, **{name: value for name, value in request.form.items() if value}}
+
+
+def form_of(schema_cls, data_of, **extra) -> dict:
+    """The posted page form, read by the API's *In schema."""
+    return schemas.read_form(schema_cls, data_of, request.form, **extra)
 
 
 # ---- members --------------------------------------------------------------------------------
@@ -66,29 +71,20 @@ def member_list(code, problem: dict | None = None):
 
 @community_pages.post("/units/<code>/members")
 @login_required
+@unit_of_work
 def member_add(code):
     unit = unit_for(code, "setup")
     try:
-        member = members.add_member(unit, member_data(request.form), by=g.user)
+        member = members.add_member(unit, form_of(schemas.MemberIn, schemas.member_form_data), by=g.user)
     except LedgerError as exc:
         return member_list(code, refused(exc))
-    db.session.commit()
-    flash(_("Đã thêm hội viên %(name)s.", name=member.full_name))
-    return redirect(url_for("community.member_list", code=code), 303)
-
-
-def member_data(form) -> dict:
-    """The member form as the service's data; a name is required."""
-    name = form.get("full_name", "").strip()
-    if not name:
-        raise ValidationFailed(_("Cần nhập họ và tên."), field="full_name")
-    return {"full_name": name, "birth_year": form.get("birth_year", type=int), "gender": form.get("gender") or None,
-            "phone": form.get("phone", "").strip() or None, "position": form.get("position", "").strip() or None,
-            "joined_on": optional_date(form.get("joined_on"), "joined_on")}
+    return saved(url_for("community.member_list", code=code),
+                 _("Đã thêm hội viên %(name)s.", name=member.full_name))
 
 
 @community_pages.post("/units/<code>/members/import")
 @login_required
+@unit_of_work
 def member_import(code):
     unit = unit_for(code, "setup")
     upload = request.files.get("file")
@@ -98,58 +94,54 @@ def member_import(code):
         result = members.import_roster(unit, upload.stream, by=g.user)
     except LedgerError as exc:
         return member_list(code, refused(exc))
-    db.session.commit()
-    flash(_("Đã nhập %(added)s hội viên; bỏ qua %(skipped)s người đã có.", added=result["added"],
-            skipped=result["skipped"]))
-    return redirect(url_for("community.member_list", code=code), 303)
+    return saved(url_for("community.member_list", code=code),
+                 _("Đã nhập %(added)s hội viên; bỏ qua %(skipped)s người đã có.", added=result["added"],
+                   skipped=result["skipped"]))
 
 
 @community_pages.post("/units/<code>/population")
 @login_required
+@unit_of_work
 def population_set(code):
     unit = unit_for(code, "setup")
     try:
-        members.set_population(unit, parse_amount(request.form.get("population", "")), by=g.user)
+        data = form_of(schemas.PopulationIn, schemas.population_form_data)
+        members.set_population(unit, data["population"], by=g.user)
     except LedgerError as exc:
         return member_list(code, refused(exc))
-    db.session.commit()
-    flash(_("Đã cập nhật dân số của %(unit)s.", unit=unit.name))
-    return redirect(url_for("community.member_list", code=code), 303)
+    return saved(url_for("community.member_list", code=code),
+                 _("Đã cập nhật dân số của %(unit)s.", unit=unit.name))
 
 
-@community_pages.route("/members/<int:member_id>", methods=["GET", "POST"])
+@community_pages.get("/members/<int:member_id>")
 @login_required
-def member_page(member_id):
-    member = members.get_member(member_id)
-    permissions.require(g.user, "read", member.unit)
-    problem = None
-    if request.method == "POST":
-        permissions.require(g.user, "setup", member.unit)
-        try:
-            change_member(member, request.form)
-        except LedgerError as exc:
-            problem = refused(exc)
-            member = members.get_member(member_id)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu."))
-            return redirect(url_for("community.member_page", member_id=member.id), 303)
+def member_page(member_id, problem: dict | None = None):
+    member = permitted(members.get_member(member_id), "read")
     return render_template("community/member.html", member=member, problem=problem,
                            branches=sibling_branches(member.unit),
                            today=vn_today(), can_setup=permissions.allowed(g.user, "setup", member.unit)), \
         status_of(problem)
 
 
-def change_member(member, form) -> None:
-    action = form.get("action")
+@community_pages.post("/members/<int:member_id>")
+@login_required
+@unit_of_work
+def member_change(member_id):
+    member = permitted(members.get_member(member_id), "setup")
+    try:
+        change_member(member, request.form.get("action"))
+    except LedgerError as exc:
+        return member_page(member_id, refused(exc))
+    return saved(url_for("community.member_page", member_id=member.id), _("Đã lưu."))
+
+
+def change_member(member, action: str | None) -> None:
     if action == "leave":
-        members.leave_member(member, parse_date(form.get("left_on"), "left_on"), by=g.user)
+        members.leave_member(member, form_of(schemas.LeaveIn, schemas.leave_form_data)["on"], by=g.user)
     elif action == "move":
-        target = get_unit(form.get("unit", ""))
-        permissions.require(g.user, "setup", target)
-        members.move_member(member, target, by=g.user)
+        members.move_member(member, unit_for(request.form.get("unit", ""), "setup"), by=g.user)
     else:
-        members.update_member(member, member_data(form), by=g.user)
+        members.update_member(member, form_of(schemas.MemberUpdateIn, schemas.member_form_data), by=g.user)
 
 
 def sibling_branches(unit):
@@ -165,31 +157,33 @@ def sibling_branches(unit):
 def dues_page(code, problem: dict | None = None):
     unit = unit_for(code, "read")
     year = chosen_year()
-    try:
-        policy = dues.effective_policy(unit, year)
-    except LedgerError:
-        policy = None
-    funds = [f for f in funds_usable_in(unit) if not f.is_pooled]
+    policy = policy_or_none(unit, year)
     return render_template("community/dues.html", unit=unit, year=year, status=dues.dues_status(unit, year),
-                           policy=policy, funds=funds, levels=LEVELS, problem=problem, form=request.form,
+                           policy=policy, funds=dues.dues_funds(unit), levels=LEVELS, problem=problem,
+                           values=typed_over(dues.policy_form_defaults(policy)),
                            can_setup=permissions.allowed(g.user, "setup", unit),
                            can_post=permissions.allowed(g.user, "post", unit)), status_of(problem)
 
 
+def policy_or_none(unit, year: int) -> dict | None:
+    try:
+        return dues.effective_policy(unit, year)
+    except LedgerError:
+        return None
+
+
 @community_pages.post("/units/<code>/dues-policy")
 @login_required
+@unit_of_work
 def dues_policy_set(code):
     unit = unit_for(code, "setup")
-    form = request.form
     try:
-        split = {level: form.get(f"split-{level}", 0, type=int) for level in LEVELS}
-        dues.set_dues_policy(unit, {"year": chosen_year(), "amount": parse_amount(form.get("amount", "")),
-                                    "fund": form.get("fund", ""), "split": split}, by=g.user)
+        data = form_of(schemas.DuesPolicyIn, schemas.dues_policy_form_data, year=chosen_year())
+        dues.set_dues_policy(unit, data, by=g.user)
     except LedgerError as exc:
         return dues_page(code, refused(exc))
-    db.session.commit()
-    flash(_("Đã lưu mức hội phí năm %(year)s.", year=chosen_year()))
-    return redirect(url_for("community.dues_page", code=code, year=chosen_year()), 303)
+    return saved(url_for("community.dues_page", code=code, year=chosen_year()),
+                 _("Đã lưu mức hội phí năm %(year)s.", year=chosen_year()))
 
 
 @community_pages.get("/units/<code>/dues/sheet")
@@ -200,18 +194,30 @@ def dues_sheet(code, problem: dict | None = None):
     if branch.level != "branch":
         flash(_("Bảng thu hội phí lập cho từng chi hội; chọn một chi hội dưới đây."))
         return redirect(url_for("community.dues_page", code=code, year=year), 303)
-    try:
-        policy = dues.effective_policy(branch, year)
-    except LedgerError as exc:
-        problem, policy = problem or refused(exc), None
-    values = request.form if problem and request.method == "POST" else {"date": vn_today().isoformat(),
-                                                                       "idempotency_key": form_token()}
+    policy, problem = sheet_policy(branch, year, problem)
     roll, _total = members.list_members(branch, year=year, limit=ROSTER_LIMIT)
-    unpaid = {m.id for m in dues.unpaid_members(branch, year)}
-    ticked = set(request.form.getlist("member_id", type=int)) if request.method == "POST" else set()
     return render_template("community/dues_sheet.html", unit=branch, year=year, policy=policy, roll=roll,
-                           unpaid=unpaid, ticked=ticked, values=values, problem=problem), \
-        status_of(problem)
+                           unpaid={m.id for m in dues.unpaid_members(branch, year)}, ticked=ticked_members(),
+                           values=sheet_values(problem), problem=problem), status_of(problem)
+
+
+def sheet_policy(branch, year: int, problem: dict | None) -> tuple[dict | None, dict | None]:
+    """The policy the sheet charges; without one the sheet says why instead."""
+    try:
+        return dues.effective_policy(branch, year), problem
+    except LedgerError as exc:
+        return None, problem or refused(exc)
+
+
+def sheet_values(problem: dict | None):
+    """What was sent, with the same key, after a refusal; else today and a fresh key."""
+    if problem and request.method == "POST":
+        return request.form
+    return {"date": vn_today().isoformat(), "idempotency_key": form_token()}
+
+
+def ticked_members() -> set[int]:
+    return set(request.form.getlist("member_id", type=int)) if request.method == "POST" else set()
 
 
 @community_pages.post("/units/<code>/dues/sheet")
@@ -220,25 +226,65 @@ def dues_sheet(code, problem: dict | None = None):
 def dues_sheet_post(code):
     branch = unit_for(code, "post")
     try:
-        chosen = members.get_members(request.form.getlist("member_id", type=int))
-        receipt = dues.collect_dues(branch, chosen, year=chosen_year(),
-                                    on=parse_date(request.form.get("date"), "date"),
-                                    method=request.form.get("method", "cash"), by=g.user)
+        data = form_of(schemas.DuesSheetIn, schemas.dues_sheet_form_data, year=chosen_year())
+        chosen = members.get_members(data["member_ids"])
+        receipt = dues.collect_dues(branch, chosen, year=data["year"], on=data["date"], method=data["method"],
+                                    by=g.user)
     except LedgerError as exc:
         return dues_sheet(code, refused(exc))
-    flash(_("Đã ghi phiếu thu %(number)s: hội phí của %(n)s hội viên.", number=receipt.number, n=len(chosen)))
-    return redirect(url_for("community.dues_receipt", receipt_id=receipt.id), 303)
+    return saved(url_for("community.dues_receipt", receipt_id=receipt.id),
+                 _("Đã ghi phiếu thu %(number)s: hội phí của %(n)s hội viên.", number=receipt.number,
+                   n=len(chosen)))
 
 
 @community_pages.get("/dues/receipts/<int:receipt_id>")
 @login_required
 def dues_receipt(receipt_id):
-    receipt = get_receipt(receipt_id)
-    permissions.require(g.user, "read", receipt.unit)
-    shares = [(entry.unit, sum(line.credit for line in entry.lines if line.account.code.startswith("512")))
-              for entry in receipt.transaction.entries]
+    receipt = permitted(get_receipt(receipt_id), "read")
     return render_template("community/dues_receipt.html", receipt=receipt, unit=receipt.unit,
-                           payments=dues.payments_of(receipt), shares=[s for s in shares if s[1]])
+                           payments=dues.payments_of(receipt), shares=dues.receipt_shares(receipt))
+
+
+# ---- allowances -----------------------------------------------------------------------------
+
+@community_pages.get("/units/<code>/allowances")
+@login_required
+def allowance_page(code, problem: dict | None = None):
+    unit = unit_for(code, "read")
+    year = chosen_year()
+    return render_template("community/allowances.html", unit=unit, year=year, problem=problem, form=request.form,
+                           report=allowances.allowance_report(unit, year), today=vn_today(), token=form_token,
+                           funds=allowances.payable_funds(unit),
+                           can_setup=permissions.allowed(g.user, "setup", unit),
+                           can=lambda action, other: permissions.allowed(g.user, action, other)), status_of(problem)
+
+
+@community_pages.post("/units/<code>/allowance-rules")
+@login_required
+@unit_of_work
+def allowance_rule_create(code):
+    unit = unit_for(code, "setup")
+    try:
+        allowances.create_rule(unit, form_of(schemas.AllowanceRuleIn, schemas.allowance_rule_form_data), by=g.user)
+    except LedgerError as exc:
+        return allowance_page(code, refused(exc))
+    return saved(url_for("community.allowance_page", code=code, year=chosen_year()), _("Đã thêm quy định phụ cấp."))
+
+
+@community_pages.post("/allowance-rules/<int:rule_id>/pay")
+@login_required
+@form_post
+def allowance_pay(rule_id):
+    rule = permitted(allowances.get_rule(rule_id), "post")
+    back = request.form.get("back") or rule.unit.code
+    try:
+        data = form_of(schemas.AllowancePayIn, schemas.allowance_pay_form_data, year=chosen_year())
+        disbursement = allowances.pay_allowance(rule, data, by=g.user)
+    except LedgerError as exc:
+        return allowance_page(back, refused(exc))
+    return saved(url_for("community.allowance_page", code=back, year=chosen_year()),
+                 _("Đã lập phiếu chi phụ cấp %(amount)s cho %(name)s; chờ duyệt.",
+                   amount=format_vnd(disbursement.amount), name=rule.payee_name))
 
 
 # ---- the unit page's section ----------------------------------------------------------------
@@ -248,6 +294,3 @@ def community_panel(unit, user) -> Markup:
     return Markup(render_template("community/panel.html", unit=unit, year=year,
                                   membership=members.membership(unit), status=dues.dues_status(unit, year),
                                   can=lambda action: permissions.allowed(user, action, unit)))
-
-
-from ledger.accounts.campaigns import routes as campaign_routes  # noqa: E402, F401  (its views join this blueprint until they get their own)

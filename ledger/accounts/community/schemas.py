@@ -1,7 +1,12 @@
-"""Schemas of members, dues and allowances (API.md "Members and dues"), named by direction."""
+"""Schemas of members, dues and allowances (API.md "Members and dues"), named by direction.
+
+The same *In schemas validate the JSON body and the page forms.
+"""
 from marshmallow import fields, validate
 
 from ledger.accounts.community.models import ALLOWANCE_BASES
+from ledger.accounts.treasury.schemas import blank_to_none, form_amount, form_date, load_form
+from ledger.core.i18n import _
 from ledger.core.schemas import Money, PageQuery, Schema, list_schema
 from ledger.units.models import LEVELS
 
@@ -205,3 +210,58 @@ class AllowancePayIn(Schema):
 
 
 MemberList = list_schema(MemberOut, "MemberList")
+
+
+# ---- page forms: flat form fields → the same *In schemas ---------------------------------------
+
+def read_form(schema_cls, data_of, form, **extra) -> dict:
+    """A page form through the API's *In schema; `data_of(form, errors, **extra)` gives it the schema's shape."""
+    errors: dict = {}
+    return load_form(schema_cls, data_of(form, errors, **extra), errors)
+
+
+def optional_amount(text: str | None, errors: dict, field: str = "amount") -> int | None:
+    return form_amount(text, errors, field) if (text or "").strip() else None
+
+
+def member_form_data(form, errors: dict) -> dict:
+    name = (form.get("full_name") or "").strip()
+    if not name:
+        errors["full_name"] = [_("Cần nhập họ và tên.")]
+    return {"full_name": name, "birth_year": form.get("birth_year", type=int), "gender": form.get("gender") or None,
+            **blank_to_none(form, "phone", "position"), "joined_on": form_date(form.get("joined_on"))}
+
+
+def population_form_data(form, errors: dict) -> dict:
+    return {"population": form_amount(form.get("population"), errors, "population")}
+
+
+def leave_form_data(form, _errors: dict) -> dict:
+    return {"on": form_date(form.get("left_on"))}
+
+
+def dues_policy_form_data(form, errors: dict, *, year: int) -> dict:
+    return {"year": year, "amount": form_amount(form.get("amount"), errors), "fund": form.get("fund", ""),
+            "split": {level: form.get(f"split-{level}", 0, type=int) for level in LEVELS}}
+
+
+def dues_sheet_form_data(form, errors: dict, *, year: int) -> dict:
+    """The members ticked on the collection sheet, one receipt for all of them."""
+    ticked = form.getlist("member_id", type=int)
+    if not ticked:
+        errors["member_ids"] = [_("Chưa chọn hội viên nào.")]
+    return {"member_ids": ticked, "year": year, "date": form_date(form.get("date")),
+            "method": form.get("method", "cash")}
+
+
+def allowance_rule_form_data(form, errors: dict) -> dict:
+    basis = form.get("basis", "share")
+    return {"position": form.get("position", "").strip(), "payee_name": form.get("payee_name", "").strip(),
+            "basis": basis, "fund": form.get("fund", ""),
+            "percent": form.get("percent", type=int) if basis == "share" else None,
+            "amount": optional_amount(form.get("amount"), errors) if basis == "fixed" else None}
+
+
+def allowance_pay_form_data(form, errors: dict, *, year: int) -> dict:
+    return {"year": year, "date": form_date(form.get("date")), "method": form.get("method", "cash"),
+            "amount": optional_amount(form.get("amount"), errors)}

@@ -1,15 +1,14 @@
 """Receipts, donors, disbursements with approval, remittances and merging units (API.md)."""
 from flask import g
-from flask_smorest import Blueprint
 
 from ledger.accounts.idempotency import money_post
 from ledger.accounts.treasury import schemas
-from ledger.accounts.treasury.routes import pdf_response
 from ledger.accounts.treasury.services import disbursements, donors, merge, receipts, remittances
 from ledger.accounts.treasury.services.receipts import referenced
-from ledger.core import permissions
+from ledger.accounts.treasury.vouchers import voucher_response
+from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.extensions import db
+from ledger.units.access import permitted, unit_for
 from ledger.units.services import get_unit
 
 treasury_api = Blueprint("treasury_api", __name__, url_prefix="/api/v1",
@@ -18,153 +17,94 @@ PDF_DOC = {"responses": {"200": {"description": "PDF", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-@treasury_api.post("/units/<code>/receipts")
-@money_post
-@treasury_api.arguments(schemas.ReceiptIn)
-@treasury_api.response(201, schemas.ReceiptOut)
+@treasury_api.write("/units/<code>/receipts", schemas.ReceiptOut, body=schemas.ReceiptIn, edge=money_post)
 def post_receipt(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    return receipts.record_receipt(unit, data, by=g.user)
+    return receipts.record_receipt(unit_for(code, "post"), data, by=g.user)
 
 
-@treasury_api.get("/units/<code>/receipts")
-@treasury_api.arguments(schemas.ReceiptQuery, location="query")
-@treasury_api.response(200, schemas.ReceiptList)
+@treasury_api.read("/units/<code>/receipts", schemas.ReceiptList, query=schemas.ReceiptQuery)
 def list_receipts(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    items, total = receipts.list_receipts(unit, subtree=query["subtree"], date_from=query.get("from_"),
-                                          date_to=query.get("to"), fund=query.get("fund"),
-                                          limit=query["limit"], offset=query["offset"])
-    return page(items, total)
+    return page(*receipts.list_receipts(unit_for(code, "read"), subtree=query["subtree"], date_from=query.get("from_"),
+                                        date_to=query.get("to"), fund=query.get("fund"),
+                                        limit=query["limit"], offset=query["offset"]))
 
 
-@treasury_api.get("/receipts/<receipt_id>")
-@treasury_api.response(200, schemas.ReceiptOut)
+@treasury_api.read("/receipts/<receipt_id>", schemas.ReceiptOut)
 def get_receipt(receipt_id):
-    receipt = receipts.get_receipt(receipt_id)
-    permissions.require(g.user, "read", receipt.unit)
-    return receipt
+    return permitted(receipts.get_receipt(receipt_id), "read")
 
 
 @treasury_api.get("/receipts/<receipt_id>/pdf")
 @treasury_api.doc(**PDF_DOC)
 def receipt_pdf(receipt_id):
-    receipt = receipts.get_receipt(receipt_id)
-    permissions.require(g.user, "read", receipt.unit)
-    return pdf_response(receipt)
+    return voucher_response(permitted(receipts.get_receipt(receipt_id), "read"))
 
 
-@treasury_api.post("/units/<code>/disbursements")
-@money_post
-@treasury_api.arguments(schemas.DisbursementIn)
-@treasury_api.response(201, schemas.DisbursementOut)
+@treasury_api.write("/units/<code>/disbursements", schemas.DisbursementOut, body=schemas.DisbursementIn, edge=money_post)
 def post_disbursement(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    return disbursements.create_disbursement(unit, data, by=g.user)
+    return disbursements.create_disbursement(unit_for(code, "post"), data, by=g.user)
 
 
-@treasury_api.get("/units/<code>/disbursements")
-@treasury_api.arguments(schemas.DisbursementQuery, location="query")
-@treasury_api.response(200, schemas.DisbursementList)
+@treasury_api.read("/units/<code>/disbursements", schemas.DisbursementList, query=schemas.DisbursementQuery)
 def list_disbursements(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    items, total = disbursements.list_disbursements(unit, status=query.get("status"), subtree=query["subtree"],
-                                                    limit=query["limit"], offset=query["offset"])
-    return page(items, total)
+    return page(*disbursements.list_disbursements(unit_for(code, "read"), status=query.get("status"),
+                                                  subtree=query["subtree"], limit=query["limit"],
+                                                  offset=query["offset"]))
 
 
-@treasury_api.get("/disbursements/<disbursement_id>")
-@treasury_api.response(200, schemas.DisbursementOut)
+@treasury_api.read("/disbursements/<disbursement_id>", schemas.DisbursementOut)
 def get_disbursement(disbursement_id):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "read", disbursement.unit)
-    return disbursement
+    return permitted(disbursements.get_disbursement(disbursement_id), "read")
 
 
-@treasury_api.post("/disbursements/<disbursement_id>/approve")
-@money_post
-@treasury_api.response(200, schemas.DisbursementOut)
+@treasury_api.write("/disbursements/<disbursement_id>/approve", schemas.DisbursementOut, status=200, edge=money_post)
 def approve_disbursement(disbursement_id):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "approve", disbursement.unit)
-    return disbursements.approve_disbursement(disbursement, by=g.user)
+    return disbursements.approve_disbursement(permitted(disbursements.get_disbursement(disbursement_id), "approve"),
+                                              by=g.user)
 
 
-@treasury_api.post("/disbursements/<disbursement_id>/reject")
-@treasury_api.arguments(schemas.RejectIn)
-@treasury_api.response(200, schemas.DisbursementOut)
+@treasury_api.write("/disbursements/<disbursement_id>/reject", schemas.DisbursementOut, body=schemas.RejectIn, status=200)
 def reject_disbursement(data, disbursement_id):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "approve", disbursement.unit)
-    disbursements.reject_disbursement(disbursement, data["reason"], by=g.user)
-    db.session.commit()
-    return disbursement
+    disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
+    return disbursements.reject_disbursement(disbursement, data["reason"], by=g.user)
 
 
 @treasury_api.get("/disbursements/<disbursement_id>/pdf")
 @treasury_api.doc(**PDF_DOC)
 def disbursement_pdf(disbursement_id):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "read", disbursement.unit)
-    return pdf_response(disbursement)
+    return voucher_response(permitted(disbursements.get_disbursement(disbursement_id), "read"))
 
 
-@treasury_api.put("/units/<code>/approval-policy")
-@treasury_api.arguments(schemas.ApprovalPolicyIn)
-@treasury_api.response(200, schemas.ApprovalPolicyOut)
+@treasury_api.write("/units/<code>/approval-policy", schemas.ApprovalPolicyOut, body=schemas.ApprovalPolicyIn, status=200, method="PUT")
 def put_approval_policy(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "setup", unit)
+    unit = unit_for(code, "setup")
     policy = disbursements.set_approval_policy(unit, data, by=g.user)
-    db.session.commit()
     return {"unit": unit.code, "threshold": data.get("threshold"), "chair": data.get("chair") if policy else None}
 
 
-@treasury_api.post("/units/<code>/remittances")
-@money_post
-@treasury_api.arguments(schemas.RemittanceIn)
-@treasury_api.response(201, schemas.RemittanceOut)
+@treasury_api.write("/units/<code>/remittances", schemas.RemittanceOut, body=schemas.RemittanceIn, edge=money_post)
 def post_remittance(data, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    return remittances.record_remittance(unit, data, by=g.user)
+    return remittances.record_remittance(unit_for(code, "post"), data, by=g.user)
 
 
-@treasury_api.get("/units/<code>/remittances")
-@treasury_api.arguments(schemas.PageQuery, location="query")
-@treasury_api.response(200, schemas.RemittanceList)
+@treasury_api.read("/units/<code>/remittances", schemas.RemittanceList, query=schemas.PageQuery)
 def list_remittances(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    return page(*remittances.list_remittances(unit, limit=query["limit"], offset=query["offset"]))
+    return page(*remittances.list_remittances(unit_for(code, "read"), limit=query["limit"], offset=query["offset"]))
 
 
-@treasury_api.post("/units/<code>/merge")
-@money_post
-@treasury_api.arguments(schemas.MergeIn)
-@treasury_api.response(200, schemas.MergeOut)
+@treasury_api.write("/units/<code>/merge", schemas.MergeOut, body=schemas.MergeIn, status=200, edge=money_post)
 def merge_unit(data, code):
-    unit, into = get_unit(code), referenced(get_unit, data["into"], "into")
-    permissions.require(g.user, "manage", unit)
-    permissions.require(g.user, "manage", into)
-    return merge.merge_unit(unit, into, data["on"], by=g.user)
+    unit, into = get_unit(code), referenced(get_unit, data["into"], "into")  # 404, then 422, then 403
+    return merge.merge_unit(permitted(unit, "manage", unit), permitted(into, "manage", into), data["on"], by=g.user)
 
 
-@treasury_api.get("/units/<code>/donors")
-@treasury_api.arguments(schemas.DonorQuery, location="query")
-@treasury_api.response(200, schemas.DonorList)
+@treasury_api.read("/units/<code>/donors", schemas.DonorList, query=schemas.DonorQuery)
 def list_donors(query, code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
-    return page(*donors.list_donors(unit, query=query.get("q"), limit=query["limit"], offset=query["offset"]))
+    return page(*donors.list_donors(unit_for(code, "read"), query=query.get("q"), limit=query["limit"],
+                                    offset=query["offset"]))
 
 
-@treasury_api.get("/donors/<donor_id>")
-@treasury_api.response(200, schemas.DonorDetailOut)
+@treasury_api.read("/donors/<donor_id>", schemas.DonorDetailOut)
 def get_donor(donor_id):
     """A donor of a unit the caller may read (any other id is 404, as if it did not exist)."""
     within = donors.readable_units(g.user)

@@ -5,27 +5,26 @@ first submission went. Voucher PDFs render the same objects through a print temp
 """
 from collections.abc import Callable
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
 
 from ledger.accounts.idempotency import form_post, form_token
 from ledger.accounts.services import funds_usable_in
 from ledger.accounts.treasury import schemas
-from ledger.accounts.treasury.models import Disbursement, Receipt
+from ledger.accounts.treasury.models import Disbursement
 from ledger.accounts.treasury.services import disbursements, donors, receipts, remittances
-from ledger.auth.models import User
+from ledger.accounts.treasury.vouchers import people, users_by_id, voucher_response
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
+from ledger.core.edge import start_over
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _, _l
 from ledger.core.inputs import parse_id
 from ledger.core.money import format_vnd
-from ledger.core.pdf import render_pdf
-from ledger.extensions import db
+from ledger.units.access import permitted, unit_for
 from ledger.units.models import Unit
-from ledger.units.services import ancestors, get_unit
+from ledger.units.services import ancestors
 
 treasury_pages = Blueprint("treasury", __name__, template_folder="templates")
 # The campaigns a receipt may count towards, offered in its form: registered by the campaigns feature.
@@ -61,8 +60,22 @@ def saved(location: str, message: str):
 
 
 def refused(exc: LedgerError) -> dict:
-    db.session.rollback()  # the form is shown again from a clean session; form_post drops the key
+    start_over()  # the form is shown again from a clean session; form_post drops the key
     return {"message": exc.detail, "errors": exc.errors or {}, "status": exc.status}
+
+
+def attempt(form_page: Callable, save: Callable, *args, **route):
+    """save(*args), what a form asks; a refusal shows `form_page` again with what was typed and the problem."""
+    try:
+        return save(*args)
+    except LedgerError as exc:
+        return form_page(**route, problem=refused(exc))
+
+
+def typed(schema_cls, read_form: Callable) -> dict:
+    """The posted form as the API's *In schema loads it (Vietnamese amounts and dates read first)."""
+    errors: dict = {}
+    return schemas.load_form(schema_cls, read_form(request.form, errors), errors)
 
 
 def form_values(problem=None) -> dict:
@@ -77,8 +90,7 @@ def form_values(problem=None) -> dict:
 @treasury_pages.get("/units/<code>/receipts/new")
 @login_required
 def receipt_new(code, problem=None, matches=()):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
+    unit = unit_for(code, "post")
     status = 409 if matches else (problem or {}).get("status", 200)
     return render_template("treasury/receipt_form.html", unit=unit, form=form_values(problem or matches),
                            problem=problem, matches=matches, funds=nearest_first(funds_usable_in(unit)),
@@ -89,17 +101,15 @@ def receipt_new(code, problem=None, matches=()):
 @login_required
 @form_post
 def receipt_save(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    try:
-        errors: dict = {}
-        data = schemas.load_form(schemas.ReceiptIn, schemas.receipt_form_data(request.form, errors), errors)
-        data["donor"], matches = chosen_donor(unit, data["donor"], request.form.get("donor_choice", ""))
-        if matches:  # 409: nothing is kept, and the same key comes back with the answer
-            return receipt_new(code, matches=matches)
-        receipt = receipts.record_receipt(unit, data, by=g.user)
-    except LedgerError as exc:
-        return receipt_new(code, problem=refused(exc))
+    return attempt(receipt_new, save_receipt, unit_for(code, "post"), code=code)
+
+
+def save_receipt(unit: Unit):
+    data = typed(schemas.ReceiptIn, schemas.receipt_form_data)
+    data["donor"], matches = chosen_donor(unit, data["donor"], request.form.get("donor_choice", ""))
+    if matches:  # 409: nothing is kept, and the same key comes back with the answer
+        return receipt_new(unit.code, matches=matches)
+    receipt = receipts.record_receipt(unit, data, by=g.user)
     return saved(url_for("treasury.receipt_page", receipt_id=receipt.id),
                  _("Đã lưu phiếu thu %(number)s.", number=receipt.number))
 
@@ -128,8 +138,7 @@ def donor_from_query():
 @treasury_pages.get("/units/<code>/receipts")
 @login_required
 def receipt_list(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
+    unit = unit_for(code, "read")
     items, total = receipts.list_receipts(unit, subtree=request.args.get("subtree") == "1", limit=200)
     return render_template("treasury/receipts.html", unit=unit, receipts=items, total=total,
                            can_post=permissions.allowed(g.user, "post", unit))
@@ -138,17 +147,14 @@ def receipt_list(code):
 @treasury_pages.get("/receipts/<receipt_id>")
 @login_required
 def receipt_page(receipt_id):
-    receipt = receipts.get_receipt(receipt_id)
-    permissions.require(g.user, "read", receipt.unit)
+    receipt = permitted(receipts.get_receipt(receipt_id), "read")
     return render_template("treasury/receipt.html", receipt=receipt, unit=receipt.unit, people=people(receipt))
 
 
 @treasury_pages.get("/receipts/<receipt_id>/pdf")
 @login_required
 def receipt_pdf(receipt_id):
-    receipt = receipts.get_receipt(receipt_id)
-    permissions.require(g.user, "read", receipt.unit)
-    return pdf_response(receipt)
+    return voucher_response(permitted(receipts.get_receipt(receipt_id), "read"))
 
 
 # ---- donors -------------------------------------------------------------------------------------
@@ -156,8 +162,7 @@ def receipt_pdf(receipt_id):
 @treasury_pages.get("/units/<code>/donors")
 @login_required
 def donor_list(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
+    unit = unit_for(code, "read")
     query = request.args.get("q", "").strip()[:100]
     items, total = donors.list_donors(unit, query=query, limit=200)
     return render_template("treasury/donors.html", unit=unit, donors=items, total=total, query=query)
@@ -176,8 +181,7 @@ def donor_page(donor_id):
 @treasury_pages.get("/units/<code>/disbursements/new")
 @login_required
 def disbursement_new(code, problem=None):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
+    unit = unit_for(code, "post")
     funds = [f for f in nearest_first(funds_usable_in(unit))
              if f.kind != "endowment" and (not f.is_pooled or f.owner_unit_id == unit.id)]
     return render_template("treasury/disbursement_form.html", unit=unit, form=form_values(problem), problem=problem,
@@ -188,14 +192,12 @@ def disbursement_new(code, problem=None):
 @login_required
 @form_post
 def disbursement_save(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    try:
-        errors: dict = {}
-        data = schemas.load_form(schemas.DisbursementIn, schemas.disbursement_form_data(request.form, errors), errors)
-        disbursement = disbursements.create_disbursement(unit, data, by=g.user)
-    except LedgerError as exc:
-        return disbursement_new(code, problem=refused(exc))
+    return attempt(disbursement_new, save_disbursement, unit_for(code, "post"), code=code)
+
+
+def save_disbursement(unit: Unit):
+    data = typed(schemas.DisbursementIn, schemas.disbursement_form_data)
+    disbursement = disbursements.create_disbursement(unit, data, by=g.user)
     return saved(url_for("treasury.disbursement_page", disbursement_id=disbursement.id),
                  _("Đã lập phiếu chi; phiếu đang chờ người khác duyệt."))
 
@@ -203,8 +205,7 @@ def disbursement_save(code):
 @treasury_pages.get("/disbursements/<disbursement_id>")
 @login_required
 def disbursement_page(disbursement_id, problem=None):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "read", disbursement.unit)
+    disbursement = permitted(disbursements.get_disbursement(disbursement_id), "read")
     return render_template("treasury/disbursement.html", d=disbursement, unit=disbursement.unit, problem=problem,
                            people=people(disbursement), can_decide=can_decide(disbursement),
                            token=form_token), (problem or {}).get("status", 200)
@@ -214,17 +215,20 @@ def disbursement_page(disbursement_id, problem=None):
 @login_required
 @form_post
 def disbursement_decide(disbursement_id, decision):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "approve", disbursement.unit)
+    disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
     back = safe_back(url_for("treasury.disbursement_page", disbursement_id=disbursement.id))
-    try:
-        if decision == "approve":
-            disbursements.approve_disbursement(disbursement, by=g.user)
-            return saved(back, _("Đã duyệt và ghi sổ phiếu chi %(number)s.", number=disbursement.number))
-        disbursements.reject_disbursement(disbursement, request.form.get("reason", ""), by=g.user)
-        return saved(back, _("Đã từ chối phiếu chi."))
-    except LedgerError as exc:
-        return disbursement_page(disbursement_id, problem=refused(exc))
+    decide = approve if decision == "approve" else reject
+    return attempt(disbursement_page, decide, disbursement, back, disbursement_id=disbursement_id)
+
+
+def approve(disbursement: Disbursement, back: str):
+    disbursements.approve_disbursement(disbursement, by=g.user)
+    return saved(back, _("Đã duyệt và ghi sổ phiếu chi %(number)s.", number=disbursement.number))
+
+
+def reject(disbursement: Disbursement, back: str):
+    disbursements.reject_disbursement(disbursement, request.form.get("reason", ""), by=g.user)
+    return saved(back, _("Đã từ chối phiếu chi."))
 
 
 def can_decide(disbursement: Disbursement) -> bool:
@@ -237,18 +241,12 @@ def safe_back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-def people(document) -> dict:
-    ids = {getattr(document, "created_by_id", None), getattr(document, "decided_by_id", None)} - {None}
-    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
 @treasury_pages.get("/units/<code>/approvals")
 @login_required
 def approval_queue(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
+    unit = unit_for(code, "read")
     pending, total = disbursements.list_disbursements(unit, status="pending_approval", subtree=True, limit=500)
-    creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({d.created_by_id for d in pending})))}
+    creators = users_by_id(d.created_by_id for d in pending)
     return render_template("treasury/approvals.html", unit=unit, pending=pending, total=total, creators=creators,
                            can_decide=can_decide, token=form_token)
 
@@ -256,9 +254,7 @@ def approval_queue(code):
 @treasury_pages.get("/disbursements/<disbursement_id>/pdf")
 @login_required
 def disbursement_pdf(disbursement_id):
-    disbursement = disbursements.get_disbursement(disbursement_id)
-    permissions.require(g.user, "read", disbursement.unit)
-    return pdf_response(disbursement)
+    return voucher_response(permitted(disbursements.get_disbursement(disbursement_id), "read"))
 
 
 # ---- remittances --------------------------------------------------------------------------------
@@ -266,8 +262,7 @@ def disbursement_pdf(disbursement_id):
 @treasury_pages.get("/units/<code>/remittances")
 @login_required
 def remittance_page(code, problem=None):
-    unit = get_unit(code)
-    permissions.require(g.user, "read", unit)
+    unit = unit_for(code, "read")
     items, _total = remittances.list_remittances(unit, limit=200)
     return render_template("treasury/remittances.html", unit=unit, remittances=items, problem=problem,
                            form=form_values(problem), parents=ancestors(unit)[:-1],
@@ -279,30 +274,17 @@ def remittance_page(code, problem=None):
 @login_required
 @form_post
 def remittance_save(code):
-    unit = get_unit(code)
-    permissions.require(g.user, "post", unit)
-    try:
-        errors: dict = {}
-        data = schemas.load_form(schemas.RemittanceIn, schemas.remittance_form_data(request.form, errors), errors)
-        remittance = remittances.record_remittance(unit, data, by=g.user)
-    except LedgerError as exc:
-        return remittance_page(code, problem=refused(exc))
+    return attempt(remittance_page, save_remittance, unit_for(code, "post"), code=code)
+
+
+def save_remittance(unit: Unit):
+    remittance = remittances.record_remittance(unit, typed(schemas.RemittanceIn, schemas.remittance_form_data),
+                                               by=g.user)
     return saved(url_for("treasury.remittance_page", code=unit.code), _(
         "Đã ghi nộp %(amount)s lên %(to)s.", amount=format_vnd(remittance.amount), to=remittance.to_unit.name))
 
 
-# ---- vouchers and the unit page's section -------------------------------------------------------
-
-def pdf_response(document: Receipt | Disbursement) -> Response:
-    """The phiếu thu or phiếu chi of a document as an inline PDF."""
-    is_receipt = isinstance(document, Receipt)
-    entry = next((e for e in document.transaction.entries if e.unit_id == document.unit_id), None) \
-        if document.transaction else None
-    pdf = render_pdf("treasury/voucher.html", doc=document, is_receipt=is_receipt, entry=entry,
-                     people=people(document), unit=document.unit)
-    name = document.number or f"phieu-chi-{document.id}"
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
-
+# ---- the unit page's section -------------------------------------------------------
 
 def treasury_panel(unit, user) -> Markup:
     recent, total = receipts.list_receipts(unit, limit=5)

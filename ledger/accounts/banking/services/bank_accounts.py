@@ -103,6 +103,11 @@ def describe(account: BankAccount) -> dict:
             "column_mapping": account.column_mapping}
 
 
+def typed_mapping(form) -> dict | None:
+    """The column headers typed beside a statement upload; None keeps the account's saved mapping."""
+    return {name: form[name].strip() for name in STATEMENT_FIELDS if form.get(name, "").strip()} or None
+
+
 def statement_aliases(mapping: dict | None) -> dict[str, list[str]]:
     if not mapping:
         return DEFAULT_ALIASES

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ledger.accounts import balances
+from ledger.accounts.chart import BANK, CASH
 from ledger.accounts.models import Account, Entry, Fund, Line
 from ledger.accounts.services import funds_usable_in, get_fund
 from ledger.core.dates import month_start, vn_today
@@ -17,7 +18,7 @@ from ledger.core.i18n import _, _l
 from ledger.extensions import db
 from ledger.units.models import Unit
 
-BOOKS = {"cash": "111", "bank": "112"}
+BOOKS = {"cash": CASH, "bank": BANK}
 TITLES = {"cash": _l("Sổ quỹ tiền mặt"), "bank": _l("Sổ tiền gửi ngân hàng")}
 VOUCHER_LABELS = {"PT": _l("Phiếu thu"), "PC": _l("Phiếu chi"), "BT": _l("Bút toán")}
 MAX_DAYS = 3 * 366

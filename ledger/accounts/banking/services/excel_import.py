@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ledger.accounts.banking.services import sheets
+from ledger.accounts.chart import FUND_BALANCE, INTERNAL_ACCOUNTS
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Entry, Fund, Transaction
 from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
@@ -23,8 +24,6 @@ from ledger.units.models import Unit
 from ledger.units.services import subtree_filter, subtree_ids
 
 OPENING_KIND = "opening_balance"
-FUND_BALANCE = "421"
-INTER_UNIT = ("136", "336")
 MAX_ERRORS = 200
 Progress = Callable[[int, int], None]
 
@@ -133,7 +132,7 @@ def opening_line(table, row, scope: Unit, lookups: OpeningLookups) -> tuple[str,
     account = opening_account(sheets.cell_text(table.value(row, "account")), lookups)
     amount = row_amount(table.value(row, "amount"))
     counterparty = sheets.cell_text(table.value(row, "counterparty")) or None
-    if account.code.startswith(INTER_UNIT):
+    if account.code.startswith(INTERNAL_ACCOUNTS):
         if not counterparty or not db.session.scalar(select(Unit.id).where(Unit.code == counterparty)):
             raise sheets.RowError(_("tài khoản %(account)s cần mã đơn vị đối ứng hợp lệ (cột Đơn vị đối ứng).",
                                     account=account.code))

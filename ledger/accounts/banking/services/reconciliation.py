@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from ledger.accounts.banking.models import BankAccount, BankMatch, BankStatementLine
+from ledger.accounts.banking.models import BankAccount, BankMatch, BankStatement, BankStatementLine
+from ledger.accounts.banking.services.bank_accounts import import_statement
 from ledger.accounts.banking.services.sheets import fold
 from ledger.accounts.campaigns.models import Campaign
 from ledger.accounts.models import Fund
@@ -111,6 +112,13 @@ def match_account(account: BankAccount, *, by=None) -> MatchSummary:
     audit.record("bank.match", "bank_account", account.id, by=by,
                  after={"matched": summary.matched, "suggested": summary.suggested, "unmatched": summary.unmatched})
     return summary
+
+
+def read_statement(account: BankAccount, data: bytes, filename: str, *, mapping: dict | None = None,
+                   by=None) -> tuple[BankStatement, MatchSummary]:
+    """A statement's new rows stored, then every open credit of the account matched at once."""
+    statement = import_statement(account, data, filename, mapping=mapping, by=by)
+    return statement, match_account(account, by=by)
 
 
 def best_receipt(line, candidates: list[Receipt], codes, taken) -> tuple[Receipt | None, str, bool]:

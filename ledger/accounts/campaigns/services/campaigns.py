@@ -25,7 +25,7 @@ from ledger.core.inputs import get_by_id
 from ledger.core.money import format_number
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import ancestors, get_unit, subtree_filter
+from ledger.units.services import ancestors, get_unit, list_units, subtree_filter
 
 ROUND_TO = 1000
 WORKING_DAYS_PER_MONTH = 22  # a day's pay (ngày lương) of public-sector staff: monthly salary / 22
@@ -248,6 +248,29 @@ def pledges_of(campaign: Campaign, unit: Unit | None = None) -> list[dict]:
 
 def pledged_outstanding(campaign: Campaign, unit: Unit) -> int:
     return sum(row["outstanding"] for row in pledges_of(campaign, unit))
+
+
+def campaign_rows(unit: Unit) -> list[tuple[Campaign, dict]]:
+    """The unit's campaigns with their progress: seen from the unit, or from the owner of one below it."""
+    return [(c, progress(c, unit if unit.is_within(c.owner_unit) else c.owner_unit)) for c in campaigns_for(unit)]
+
+
+def child_targets(unit: Unit, shown: dict) -> list[tuple[Unit, str]]:
+    """The active sub-units a unit hands targets down to, each with its current target as the form shows it."""
+    targets = {row["unit"]: row["target"] for row in shown["by_unit"] if row["target"]}
+    children = [c for c in list_units(parent=unit.code, limit=500)[0] if c.status == "active"]
+    return [(child, format_number(targets[child.code]) if child.code in targets else "") for child in children]
+
+
+def campaign_form_defaults(today: date) -> dict:
+    """A new campaign runs over the calendar year; a growth target starts at 20% over the earlier one."""
+    return {"starts_on": date(today.year, 1, 1).isoformat(), "ends_on": date(today.year, 12, 31).isoformat(),
+            "percent": "20"}
+
+
+def pledge_form_defaults(campaign: Campaign) -> dict:
+    """A pledge is due by the campaign's end unless the donor says otherwise."""
+    return {"due_on": campaign.ends_on.isoformat(), "donor_kind": "individual", "donor_publish": "full"}
 
 
 def campaigns_for(unit: Unit) -> list[Campaign]:

@@ -1,5 +1,5 @@
 """Stewardship of donors: the honor roll of a unit or a campaign as each donor chose to be named,
-a thank-you letter (thư cảm ơn) and a yearly giving statement per donor.
+a thank-you letter (thư cảm ơn) and a yearly giving summary (bảng kê đóng góp) per donor.
 
 Only gifts count (receipts of category donation): dues and interest are not giving.
 """
@@ -66,7 +66,7 @@ def donor_gifts(donor: Donor, *, unit: Unit, year: int | None = None, campaign: 
         .order_by(Receipt.dated_on, Receipt.id)).all()
 
 
-def giving_statement(donor: Donor, unit: Unit, year: int) -> dict:
+def giving_summary(donor: Donor, unit: Unit, year: int) -> dict:
     """Every gift of the donor in the unit's subtree during the year, with the total."""
     gifts = donor_gifts(donor, unit=unit, year=year)
     return {"donor": donor, "unit": unit, "place": place_name(unit), "year": year, "receipts": gifts,

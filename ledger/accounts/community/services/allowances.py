@@ -1,7 +1,7 @@
 """Allowances (phụ cấp) paid from the dues a unit keeps: rules per unit and position, payments as
 disbursements (phiếu chi, approved by another person), and the yearly report over a subtree.
 
-A 'share' rule earns percent × the unit's retained dues of the year (its own 512 revenue in the
+A 'share' rule earns percent × the unit's retained dues of the year (its own dues revenue in the
 rule's fund, read from the kept monthly balances) rounded down to the đồng; a 'fixed' rule earns
 its amount each year.
 """
@@ -9,10 +9,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ledger.accounts import chart
 from ledger.accounts.community.models import AllowancePayment, AllowanceRule
 from ledger.accounts.community.services.members import get_member
 from ledger.accounts.models import Account, MonthlyBalance
-from ledger.accounts.services import get_fund
+from ledger.accounts.services import funds_usable_in, get_fund
 from ledger.accounts.treasury.services.disbursements import create_disbursement
 from ledger.core import audit
 from ledger.core.errors import NotFound, ValidationFailed
@@ -23,8 +24,6 @@ from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
-
-DUES_ACCOUNT = "512"
 
 
 def get_rule(rule_id) -> AllowanceRule:
@@ -59,6 +58,11 @@ def create_rule(unit: Unit, data: dict, *, by=None) -> AllowanceRule:
     return rule
 
 
+def payable_funds(unit: Unit) -> list:
+    """The funds an allowance may be paid from: the unit's own, not pooled money nor an endowment."""
+    return [f for f in funds_usable_in(unit) if not f.is_pooled and f.kind != "endowment"]
+
+
 def describe(rule: AllowanceRule) -> dict:
     return {"unit": rule.unit.code, "position": rule.position, "payee_name": rule.payee_name,
             "basis": rule.basis, "percent": rule.percent, "amount": rule.amount, "fund": rule.fund.code}
@@ -70,7 +74,7 @@ def retained_dues(unit: Unit, fund_id: int, year: int) -> int:
         select(func.sum(MonthlyBalance.credit - MonthlyBalance.debit))
         .join(Account, MonthlyBalance.account_id == Account.id)
         .where(MonthlyBalance.unit_id == unit.id, MonthlyBalance.fund_id == fund_id,
-               Account.code.like(DUES_ACCOUNT + "%"),
+               Account.code.like(chart.DUES + "%"),
                MonthlyBalance.month >= date(year, 1, 1), MonthlyBalance.month <= date(year, 12, 1)))
     return int(amount or 0)
 

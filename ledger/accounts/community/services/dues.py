@@ -11,14 +11,16 @@ from datetime import date
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ledger.accounts import chart
 from ledger.accounts.community.models import DuesPayment, DuesPolicy, Member
 from ledger.accounts.community.services.members import active_in, get_member
-from ledger.accounts.services import get_fund
+from ledger.accounts.services import funds_usable_in, get_fund
 from ledger.accounts.treasury.models import Receipt
 from ledger.accounts.treasury.services.receipts import record_receipt
 from ledger.core import audit
 from ledger.core.errors import Duplicate, InvalidState, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.money import format_number
 from ledger.extensions import db
 from ledger.units.models import LEVELS, Unit
 from ledger.units.services import ancestors, level_label, subtree_filter
@@ -234,3 +236,25 @@ def unpaid_members(branch: Unit, year: int) -> list[Member]:
 def payments_of(receipt: Receipt) -> list[DuesPayment]:
     return db.session.scalars(select(DuesPayment).where(DuesPayment.receipt_id == receipt.id)
                               .join(Member).order_by(Member.full_name, Member.id)).all()
+
+
+def receipt_shares(receipt: Receipt) -> list[tuple[Unit, int]]:
+    """Each level's part of a dues receipt: the dues revenue credited in each unit's entry."""
+    shares = [(entry.unit, sum(line.credit for line in entry.lines if line.account.code.startswith(chart.DUES)))
+              for entry in receipt.transaction.entries]
+    return [(unit, amount) for unit, amount in shares if amount]
+
+
+# ---- the policy form ------------------------------------------------------------------------
+
+def dues_funds(unit: Unit) -> list:
+    """The funds dues may go to: any the unit may use but a pooled one."""
+    return [f for f in funds_usable_in(unit) if not f.is_pooled]
+
+
+def policy_form_defaults(policy: dict | None) -> dict:
+    """What the policy form starts with: the policy that applies now, to renew or change."""
+    if policy is None:
+        return {}
+    return {"amount": format_number(policy["amount"]), "fund": policy["fund"],
+            **{f"split-{level}": str(percent) for level, percent in policy["split"].items()}}

@@ -6,12 +6,13 @@ chair may. Money is checked at approval, so a voucher refused for lack of money 
 from sqlalchemy import func, select
 
 from ledger.accounts import balances
+from ledger.accounts.chart import BANK, CASH, EXPENSE_ACCOUNTS, GOODS, MONEY_ACCOUNTS
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, check_books_open, post_transaction
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury.models import ApprovalPolicy, Disbursement
-from ledger.accounts.treasury.services.receipts import MONEY_ACCOUNTS, check_fund_usable, check_goods, referenced
+from ledger.accounts.treasury.services.receipts import check_fund_usable, check_goods, referenced
 from ledger.auth.models import User
 from ledger.core import audit, permissions
 from ledger.core.db import utcnow
@@ -32,8 +33,6 @@ from ledger.units.models import Unit
 from ledger.units.services import subtree_ids
 
 STATUS_LABELS = {"pending_approval": _l("Chờ duyệt"), "posted": _l("Đã duyệt, đã ghi sổ"), "rejected": _l("Đã từ chối")}
-EXPENSE_ACCOUNTS = {"scholarship": "611", "award": "612", "gift": "612", "operations": "614",
-                    "allowance": "615", "other": "618"}
 
 
 def create_disbursement(unit: Unit, data: dict, *, by) -> Disbursement:
@@ -150,7 +149,7 @@ def check_enough_money(disbursement: Disbursement) -> None:
 
 
 def account_label(code: str) -> str:
-    return {"111": _("111 Tiền mặt"), "112": _("112 Tiền gửi ngân hàng"), "152": _("152 Hiện vật")}[code]
+    return {CASH: _("111 Tiền mặt"), BANK: _("112 Tiền gửi ngân hàng"), GOODS: _("152 Hiện vật")}[code]
 
 
 def describe(disbursement: Disbursement) -> dict:

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select, true
 
+from ledger.accounts.chart import FUND_BALANCE
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Balance, Entry, Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
@@ -17,8 +18,6 @@ from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import claim_active, move_unit
-
-FUND_BALANCE = "421"
 
 
 def merge_unit(unit: Unit, into: Unit, on: date, *, by) -> Unit:

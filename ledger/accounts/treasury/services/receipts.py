@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ledger.accounts.chart import DUE_FROM_UNIT, MONEY_ACCOUNTS, OWED_TO_UNIT, REVENUE_ACCOUNTS
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, check_unit_active, post_transaction
@@ -22,10 +23,6 @@ from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_ids
-
-MONEY_ACCOUNTS = {"cash": "111", "bank": "112", "in_kind": "152"}
-REVENUE_ACCOUNTS = {"donation": "511", "dues": "512", "interest": "515", "other": "518"}
-DUE_FROM_UNIT, OWED_TO_UNIT = "136", "336"
 
 # What a receipt counts towards belongs to other features (campaigns: a campaign and a pledge). Each link
 # checks the request against the unit and fund and returns the receipt columns it sets; features register

@@ -5,18 +5,13 @@ fund allows nothing more. Of a fund the sender keeps its own part of, the rest i
 """
 from sqlalchemy import func, or_, select
 
+from ledger.accounts.chart import DUE_FROM_UNIT, MONEY_ACCOUNTS, OWED_TO_UNIT, TRANSFERS_IN, TRANSFERS_OUT
 from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Balance
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury.models import Remittance
-from ledger.accounts.treasury.services.receipts import (
-    DUE_FROM_UNIT,
-    MONEY_ACCOUNTS,
-    OWED_TO_UNIT,
-    check_fund_usable,
-    referenced,
-)
+from ledger.accounts.treasury.services.receipts import check_fund_usable, referenced
 from ledger.core import audit
 from ledger.core.errors import InvalidState, ValidationFailed
 from ledger.core.i18n import _
@@ -24,8 +19,6 @@ from ledger.core.money import format_vnd
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import get_unit
-
-TRANSFER_OUT, TRANSFER_IN = "621", "521"
 
 
 def record_remittance(unit: Unit, data: dict, *, by) -> Remittance:
@@ -73,8 +66,8 @@ def remittance_transaction(unit, to_unit, fund_code, data, settled: int, memo: s
         sent.append(LineDraft(OWED_TO_UNIT, fund_code, debit=settled, counterparty_unit=to_unit.code))
         received.append(LineDraft(DUE_FROM_UNIT, fund_code, credit=settled, counterparty_unit=unit.code))
     if amount > settled:
-        sent.append(LineDraft(TRANSFER_OUT, fund_code, debit=amount - settled, counterparty_unit=to_unit.code))
-        received.append(LineDraft(TRANSFER_IN, fund_code, credit=amount - settled, counterparty_unit=unit.code))
+        sent.append(LineDraft(TRANSFERS_OUT, fund_code, debit=amount - settled, counterparty_unit=to_unit.code))
+        received.append(LineDraft(TRANSFERS_IN, fund_code, credit=amount - settled, counterparty_unit=unit.code))
     sent.append(LineDraft(money, fund_code, credit=amount, counterparty=to_unit.name[:200]))
     return TransactionDraft([EntryDraft(unit, data["date"], sent, memo=memo, voucher_type="PC"),
                              EntryDraft(to_unit, data["date"], received, memo=memo, voucher_type="PT")],

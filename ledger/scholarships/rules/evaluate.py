@@ -1,0 +1,104 @@
+"""Judging a student against validated rules: one reason per condition, in Vietnamese, and a score.
+
+Missing or malformed student data fails its condition (so a `not` above it passes) and earns no points.
+"""
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ledger.core.i18n import _
+from ledger.scholarships.rules.describe import requirement, subject
+from ledger.scholarships.rules.fields import DOMAINS, FIELD_LABELS, in_domain, score_key
+from ledger.scholarships.rules.validate import LISTS, validate_rules, validate_scoring
+
+COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge,
+           "lt": operator.lt, "lte": operator.le}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Reason:
+    field: str
+    passed: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    eligible: bool
+    reasons: tuple[Reason, ...]
+
+
+def best_prize_level(prizes) -> str:
+    """Highest level among [{level, rank, ...}]; "none" without a recognisable prize."""
+    order = DOMAINS["best_prize_level"]
+    prizes = prizes if isinstance(prizes, list | tuple) else ()
+    levels = [prize.get("level") for prize in prizes if isinstance(prize, Mapping)]
+    return order[max((order.index(level) for level in levels if in_domain("best_prize_level", level)), default=0)]
+
+
+def _student_value(student, field: str):
+    """The student's value for field, or _MISSING when absent or malformed."""
+    if not isinstance(student, Mapping):
+        return _MISSING
+    value = student.get(field, _MISSING)
+    if field == "best_prize_level" and value is _MISSING and "prizes" in student:
+        value = best_prize_level(student["prizes"])
+    return value if in_domain(field, value) else _MISSING
+
+
+def _holds(field: str, op: str, actual, expected) -> bool:
+    if op in LISTS:
+        return (actual in expected) == (op == "in")
+    position = DOMAINS[field].index  # values are unique, so eq/ne on positions is eq/ne on values
+    return COMPARE[op](position(actual), position(expected))
+
+
+def _certificate(field: str, value, student: Mapping) -> list[str]:
+    number = student.get("household_certificate")
+    shown = field == "household_status" and value != "none" and isinstance(number, str) and number.strip()
+    return [_("GCN %(number)s", number=number.strip())] if shown else []
+
+
+def _leaf_reason(node: Mapping, student) -> Reason:
+    field = node["field"]
+    op = next(key for key in node if key != "field")
+    actual = _student_value(student, field)
+    if actual is _MISSING:
+        return Reason(field, False, _("%(field)s không có dữ liệu: %(verdict)s",
+                                      field=FIELD_LABELS[field], verdict=_("không đạt")))
+    passed = _holds(field, op, actual, node[op])
+    details = "; ".join([*_certificate(field, actual, student), requirement(field, op, node[op])])
+    return Reason(field, passed, _("%(subject)s (%(details)s): %(verdict)s",
+                                   subject=subject(field, actual), details=details,
+                                   verdict=_("đạt") if passed else _("không đạt")))
+
+
+def _evaluate(node: Mapping, student, reasons: list[Reason]) -> bool:
+    if "not" in node:
+        return not _evaluate(node["not"], student, reasons)
+    if "all" in node or "any" in node:
+        combine, children = (all, node["all"]) if "all" in node else (any, node["any"])
+        # A list, not a generator: every leaf is checked so every condition yields a reason.
+        return combine([_evaluate(child, student, reasons) for child in children])
+    reasons.append(_leaf_reason(node, student))
+    return reasons[-1].passed
+
+
+def evaluate(rules, student: Mapping) -> Evaluation:
+    """Check a student against validated rules: one Reason per condition, in rule order.
+
+    Missing or malformed student data fails its condition (so a `not` above it passes).
+    """
+    validate_rules(rules)
+    reasons: list[Reason] = []
+    eligible = _evaluate(rules, student, reasons)
+    return Evaluation(eligible, tuple(reasons))
+
+
+def score(scoring, student: Mapping) -> int:
+    """Sum of the points the student's values earn; missing data earns nothing."""
+    validate_scoring(scoring)
+    values = {field: _student_value(student, field) for field in scoring}
+    return sum(table.get(score_key(values[field]), 0)
+               for field, table in scoring.items() if values[field] is not _MISSING)
