@@ -3,6 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+# One worker per core, each with its own database. Keep xdist's default --dist load: schemathesis' cases share
+# one node id, and the grouping modes (loadfile, loadscope, loadgroup) would run only one of them.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test lint setup translations serve bench clean
 

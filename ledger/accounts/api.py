@@ -6,7 +6,7 @@ from ledger.accounts.idempotency import money_post
 from ledger.core import permissions
 from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.units.access import permitted, unit_for
+from ledger.units.access import owner_checked, permitted, unit_for
 
 accounts_api = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Sổ sách kép")
 
@@ -25,8 +25,7 @@ def create_account(data):
 
 @accounts_api.write("/funds", schemas.FundOut, body=schemas.FundIn)
 def create_fund(data):
-    unit_for(data["owner_unit"], "setup")
-    return services.create_fund(data, by=g.user)
+    return services.create_fund(owner_checked(data), by=g.user)
 
 
 @accounts_api.read("/funds/<code>", schemas.FundDetailOut)

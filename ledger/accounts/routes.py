@@ -10,7 +10,7 @@ from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required
 from ledger.core import export, permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
 from ledger.units.access import permitted, unit_for
@@ -42,11 +42,8 @@ def funds_panel(unit, user) -> Markup:
 def journal(code):
     unit = unit_for(code, "read")
     page = max(request.args.get("page", 1, type=int), 1)
-    try:
-        entries, total = journal_page_entries(unit, request.args, page)
-    except LedgerError as exc:  # a mistyped date filter: the page says so, with no entries
-        return render_journal(unit, page, [], 0, exc.detail), 400
-    return render_journal(unit, page, entries, total)
+    return refusable(lambda: render_journal(unit, page, *journal_page_entries(unit, request.args, page)),
+                     lambda exc: (render_journal(unit, page, [], 0, exc.detail), 400))  # a mistyped date filter
 
 
 def journal_page_entries(unit, args, page: int) -> tuple[list, int]:
@@ -82,11 +79,12 @@ def reverse_entry_page(entry_id):
 def reverse_entry(entry):
     typed = {"date": request.form.get("date", "").strip(), "reason": request.form.get("reason", "").strip(),
              "key": request.form.get("idempotency_key", "")}
-    try:
-        reversal = services.reverse_entry(entry, on=parse_date(typed["date"], "date"), reason=typed["reason"],
-                                          by=g.user)
-    except LedgerError as exc:  # shown again with what was typed; form_post keeps nothing of it
-        return render_entry(entry, typed, exc), exc.status
+    # a refusal shows the entry again with what was typed; form_post keeps nothing of it
+    return refusable(lambda: reversed_entry(entry, typed), lambda exc: (render_entry(entry, typed, exc), exc.status))
+
+
+def reversed_entry(entry, typed: dict):
+    reversal = services.reverse_entry(entry, on=parse_date(typed["date"], "date"), reason=typed["reason"], by=g.user)
     flash(_("Đã ghi bút toán đảo %(number)s.", number=reversal.number))
     return redirect(url_for("accounts.entry_page", entry_id=reversal.id), 303)
 
@@ -117,10 +115,13 @@ def entry_post(code):
 def post_entry(unit):
     """The general entry typed on the page, read into the API's EntryIn (forms.EntryForm.to_data)."""
     form = EntryForm.from_form(request.form)
-    try:
-        entry = services.record_entry(unit, form.to_data(), by=g.user)
-    except LedgerError as exc:  # shown again with what was typed; form_post keeps nothing of it
-        return render_entry_form(unit, form.refuse(exc), request.form["idempotency_key"]), 422
+    # a refusal shows the form again with what was typed; form_post keeps nothing of it
+    return refusable(lambda: recorded_entry(unit, form),
+                     lambda exc: (render_entry_form(unit, form.refuse(exc), request.form["idempotency_key"]), 422))
+
+
+def recorded_entry(unit, form: EntryForm):
+    entry = services.record_entry(unit, form.to_data(), by=g.user)
     flash(_("Đã ghi bút toán %(number)s.", number=entry.number))
     return redirect(url_for("accounts.entry_page", entry_id=entry.id), 303)
 
@@ -186,10 +187,11 @@ def close_books(code, typed: str = "", error: str | None = None):
 def close_books_through(code):
     unit, typed = unit_for(code, "read"), request.form.get("through", "").strip()
     permissions.require(g.user, "close", unit)
-    try:
-        services.close_books(unit, parse_date(typed, "through"), by=g.user)
-    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
-        return close_books(code, typed, exc.detail)
+    return refusable(lambda: closed_through(unit, typed), lambda exc: close_books(code, typed, exc.detail))
+
+
+def closed_through(unit, typed: str):
+    services.close_books(unit, parse_date(typed, "through"), by=g.user)
     flash(_("Đã khóa sổ %(unit)s đến hết ngày %(date)s.", unit=unit.name,
             date=unit.closed_through.strftime("%d/%m/%Y")))
     return redirect(url_for("accounts.close_books", code=unit.code), 303)

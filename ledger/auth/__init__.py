@@ -32,19 +32,20 @@ def is_open_api_path() -> bool:
 
 def signed_in(row) -> None:
     from ledger.auth import services
-    from ledger.extensions import db
+    from ledger.core.edge import unit_of_work
 
     if row is None:
         return
     g.user, g.token = row.user, row
-    if services.touch(row):
-        db.session.commit()  # its own small write, before the request's work begins
+    if services.is_touch_due(row):
+        unit_of_work(services.touch)(row)  # its own small write, before the request's work begins
 
 
 def init_app(app: Flask) -> None:
     from ledger.auth import services
     from ledger.auth.api import auth_api
     from ledger.auth.routes import auth_pages
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.units.routes import role_holders
 
@@ -53,6 +54,5 @@ def init_app(app: Flask) -> None:
     app.before_request(load_user)
     api.register_blueprint(auth_api)
     app.register_blueprint(auth_pages)
-    if services.grants_on not in role_holders:
-        role_holders.append(services.grants_on)
+    register(role_holders, services.grants_on)
 

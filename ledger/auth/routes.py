@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_wtf.csrf import CSRFError
 
 from ledger.auth import services
-from ledger.core.edge import unit_of_work
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError, Unauthorized
 from ledger.core.i18n import _
 from ledger.core.security import limit_failed_logins
@@ -83,11 +83,12 @@ def revoke_session(token_id):
 def change_password():
     """The current password again (a wrong one counts as a failed login), then the new one; every other
     session and token is ended. A refusal shows the sessions page with its status: nothing is kept."""
-    try:
-        services.authenticate(g.user.username, request.form.get("current_password", ""))
-        services.change_password(g.user, request.form.get("new_password", ""), keep=g.token, by=g.user)
-    except LedgerError as exc:
-        return sessions(problem=exc)
+    return refusable(password_changed, lambda exc: sessions(problem=exc))
+
+
+def password_changed():
+    services.authenticate(g.user.username, request.form.get("current_password", ""))
+    services.change_password(g.user, request.form.get("new_password", ""), keep=g.token, by=g.user)
     flash(_("Đã đổi mật khẩu; các phiên đăng nhập khác đã bị thu hồi."))
     return redirect(url_for("auth.sessions"))
 

@@ -150,14 +150,14 @@ def token_for(token: str, kind: str = "api") -> ApiToken | None:
     return row
 
 
-def touch(row: ApiToken) -> bool:
-    """Keeps last_used_at, writing it at most once a minute per token; True when it wrote."""
-    now = utcnow()
-    if row.last_used_at is not None and now - as_aware(row.last_used_at) < LAST_USED_EVERY:
-        return False
-    row.last_used_at = now
+def is_touch_due(row: ApiToken) -> bool:
+    """last_used_at is written at most once a minute per token."""
+    return row.last_used_at is None or utcnow() - as_aware(row.last_used_at) >= LAST_USED_EVERY
+
+
+def touch(row: ApiToken) -> None:
+    row.last_used_at = utcnow()
     db.session.flush()
-    return True
 
 
 def live_tokens(user: User, kind: str | None = None) -> list[ApiToken]:

@@ -9,22 +9,32 @@ on top of it.
 import functools
 import logging
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from flask import Response
 from sqlalchemy.exc import DBAPIError
 
+from ledger.core.errors import LedgerError
 from ledger.extensions import db
 
 log = logging.getLogger(__name__)
 RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
 ATTEMPTS = 5
+_inside = ContextVar("inside_a_unit_of_work", default=False)
 
 
 def unit_of_work(view):
     """Commit what `view` did once it returns; roll it back when it raises or answers with an error page."""
     @functools.wraps(view)
     def run(*args, **kwargs):
-        return retrying(lambda: committed(view, args, kwargs))
+        if _inside.get():  # called from another unit of work (`ledger demo` runs `ledger init`): join it
+            return view(*args, **kwargs)
+        token = _inside.set(True)
+        try:
+            return retrying(lambda: committed(view, args, kwargs))
+        finally:
+            _inside.reset(token)
     return run
 
 
@@ -45,6 +55,17 @@ def start_over() -> None:
     """Drop what a refused request has done so far, so the page that shows the problem reads the books
     as they were (the unit of work rolls back at the end anyway; this is for what is rendered before it)."""
     db.session.rollback()
+
+
+def refusable(work: Callable, show_again: Callable[[LedgerError], object]):
+    """work(), what a page asks. When the books refuse it, what it flushed is forgotten first, then
+    show_again(refusal) answers: the page again with the problem (its status from the refusal), or a
+    flash and a redirect."""
+    try:
+        return work()
+    except LedgerError as exc:
+        start_over()
+        return show_again(exc)
 
 
 def is_refusal(result) -> bool:

@@ -10,6 +10,7 @@ from ledger.accounts.banking import demo as banking_demo
 from ledger.accounts.campaigns import demo as campaigns_demo
 from ledger.accounts.community import demo as community_demo
 from ledger.accounts.treasury import demo as treasury_demo
+from ledger.core.edge import unit_of_work
 from ledger.demo.places import (
     BINH_LU,
     BO_DE,
@@ -33,7 +34,9 @@ DEMO_STEPS = (treasury_demo.load, community_demo.load, campaigns_demo.load, scho
               reports_demo.load, banking_demo.load)
 
 
+@unit_of_work
 def load_demo() -> str:
+    """The whole demo in one unit of work: a database either has all of it or none of the new part."""
     initialise("admin", PASSWORD, "Quản trị hệ thống")
     for province in ("Sơn La", "Lai Châu", "Hà Nội"):
         divisions.import_province(province)
@@ -44,9 +47,8 @@ def load_demo() -> str:
     ctx["users"] = {name: ensure_user(name, full, ctx["units"].get(where) or units.get_unit(where), role)
                     for name, full, where, role in USERS}
     ctx["funds"] = ensure_funds(ctx["units"])
-    db.session.commit()
-    for step in DEMO_STEPS:  # each feature's data, committed step by step
+    for step in DEMO_STEPS:  # each feature's data, in the order they build on each other
         step(ctx)
-        db.session.commit()
+        db.session.flush()
     count = db.session.scalar(select(db.func.count(Unit.id)))
     return f"Dữ liệu mẫu sẵn sàng: {count} đơn vị, {len(ctx['funds'])} quỹ."

@@ -4,6 +4,7 @@ from ledger.reports import models  # the tables, registered when the package loa
 
 def init_app(app):
     from ledger.accounts import verify
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.reports import book_pages  # noqa: F401  (its pages join the reports blueprint)
     from ledger.reports.api import document_public_endpoints, reports_api
@@ -21,5 +22,4 @@ def init_app(app):
     app.jinja_env.filters["vn_time"] = vn_time
     app.cli.add_command(reports_cli)
     verify.anchor_models.update(ChainAnchor=models.ChainAnchor, Statement=models.FundStatement)
-    if reports_panel not in unit_panels:
-        unit_panels.append(reports_panel)
+    register(unit_panels, reports_panel)

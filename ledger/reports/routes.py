@@ -9,7 +9,7 @@ from markupsafe import Markup
 from ledger.accounts.forms import load_form
 from ledger.core import permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.web import login_required
 from ledger.reports import disclosure, formats, rollup, schemas, services
@@ -42,11 +42,13 @@ def statements(code):
 def statement_create(code):
     unit = unit_for(code, "post")
     form = schemas.statement_form(request.form)
-    try:
-        data = load_form(schemas.FundStatementIn, schemas.statement_form_data(form))
-        statement = services.create_statement(unit, data, by=g.user)
-    except LedgerError as exc:
-        return statements_page(unit, form, exc), 422  # a 422 page: the unit of work keeps nothing
+    # a refusal is a 422 page: the unit of work keeps nothing
+    return refusable(lambda: drafted(unit, form), lambda exc: (statements_page(unit, form, exc), 422))
+
+
+def drafted(unit, form: dict):
+    statement = services.create_statement(unit, load_form(schemas.FundStatementIn, schemas.statement_form_data(form)),
+                                          by=g.user)
     return redirect(url_for("reports.statement_page", statement_id=statement.id))
 
 
@@ -74,10 +76,11 @@ def statement_publish(statement_id):
         return redirect(url_for("public.statement", statement_id=statement.id))
     permissions.require(g.user, "approve", statement.unit)
     reason = request.form.get("reason", "").strip()
-    try:
-        services.publish_statement(statement, {"reason": reason}, by=g.user)
-    except LedgerError as exc:
-        return draft_page(statement, reason, exc), 422
+    return refusable(lambda: published(statement, reason), lambda exc: (draft_page(statement, reason, exc), 422))
+
+
+def published(statement, reason: str):
+    services.publish_statement(statement, {"reason": reason}, by=g.user)
     prerender_after_commit(statement)
     return redirect(url_for("public.statement", statement_id=statement.id))
 
@@ -113,12 +116,13 @@ def periodic_reports(code):
 def periodic_submit(code):
     unit = unit_for(code, "post")
     kind, period = chosen_period()
-    try:
-        data = load_form(schemas.PeriodicReportIn, {"kind": kind, "period": period, "note": request.form.get("note", "")})
-        rollup.submit_report(unit, data, by=g.user)
-    except LedgerError as exc:
-        return periodic_page(unit, kind, period, exc)
-    return redirect(url_for("reports.periodic_reports", code=code, kind=kind, period=period))
+    return refusable(lambda: submitted(unit, kind, period), lambda exc: periodic_page(unit, kind, period, exc))
+
+
+def submitted(unit, kind: str, period: str):
+    data = load_form(schemas.PeriodicReportIn, {"kind": kind, "period": period, "note": request.form.get("note", "")})
+    rollup.submit_report(unit, data, by=g.user)
+    return redirect(url_for("reports.periodic_reports", code=unit.code, kind=kind, period=period))
 
 
 def periodic_page(unit, kind: str, period: str, error: LedgerError | None = None):

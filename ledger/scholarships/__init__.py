@@ -4,6 +4,7 @@ budget, payouts through the books, multi-year sponsorship and open data."""
 
 def init_app(app):
     from ledger.accounts.balances import commitment_sources
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.scholarships import (
         models,  # noqa: F401  (tables; here, so `import ledger.scholarships.rules` stays pure)
@@ -18,7 +19,5 @@ def init_app(app):
     api.register_blueprint(scholarships_api)
     app.register_blueprint(scholarships_pages)
     app.register_blueprint(scholarships_public)
-    if committed not in commitment_sources:
-        commitment_sources.append(committed)
-    if unit_panel not in unit_panels:
-        unit_panels.append(unit_panel)
+    register(commitment_sources, committed)
+    register(unit_panels, unit_panel)

@@ -9,7 +9,7 @@ from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
 from ledger.scholarships import decisions, nominations, payouts, pdfs, programs, reviews, rules, schemas, sponsorships
 from ledger.scholarships.access import award_for, candidate_for, program_for, round_for
-from ledger.units.access import unit_for
+from ledger.units.access import owner_checked, unit_for
 
 scholarships_api = Blueprint("scholarships_api", __name__, url_prefix="/api/v1/scholarships",
                              description="Học bổng: chương trình, đợt xét, hồ sơ, hội đồng, quyết định, chi trả")
@@ -23,8 +23,7 @@ def list_presets():
 
 @scholarships_api.write("/programs", schemas.ProgramOut, body=schemas.ProgramIn)
 def create_program(data):
-    unit_for(data["owner_unit"], "setup")
-    return programs.create_program(data, by=g.user)
+    return programs.create_program(owner_checked(data), by=g.user)
 
 
 @scholarships_api.read("/programs/<code>", schemas.ProgramOut)

@@ -20,31 +20,30 @@ from ledger.units.models import Unit
 YEAR = "2025-2026"
 BANK = {"name": "Ngân hàng Nông nghiệp và Phát triển nông thôn chi nhánh Sơn La", "kind": "organization",
         "publish": "full"}
-# (name, code, born, gender, grade, school, household, certificate, orphan, disability, result, conduct, prizes, consent)
-SON_LA_CHILDREN = [
-    ("Lò Thị Mai", "1400100101", "2011-03-12", "female", 9, "Trường PTDTBT THCS Chiềng Sinh", "poor", "12/2025",
+# (place, name, code, born, gender, grade, school, household, certificate, orphan, disability, result, conduct, prizes,
+#  consent)
+CHILDREN = [
+    ("SL", "Lò Thị Mai", "1400100101", "2011-03-12", "female", 9, "Trường PTDTBT THCS Chiềng Sinh", "poor", "12/2025",
      "one_parent", False, "tot", "tot", [("province", "third", "Ngữ văn", 2025)], True),
-    ("Cầm Văn Tú", "1400100102", "2012-07-01", "male", 8, "Trường THCS Tô Hiệu", "near_poor", "31/2025",
+    ("SL", "Cầm Văn Tú", "1400100102", "2012-07-01", "male", 8, "Trường THCS Tô Hiệu", "near_poor", "31/2025",
      "none", False, "tot", "tot", [], False),
-    ("Quàng Thị Hoa", "1400100103", "2010-11-20", "female", 10, "Trường THPT Chiềng Sinh", "poor", "07/2025",
+    ("SL", "Quàng Thị Hoa", "1400100103", "2010-11-20", "female", 10, "Trường THPT Chiềng Sinh", "poor", "07/2025",
      "both_parents", False, "kha", "tot", [], True),
-    ("Mùa A Páo", "1400100104", "2013-01-05", "male", 7, "Trường PTDTBT THCS Mường Bú", "poor", "44/2025",
+    ("SL", "Mùa A Páo", "1400100104", "2013-01-05", "male", 7, "Trường PTDTBT THCS Mường Bú", "poor", "44/2025",
      "none", True, "kha", "kha", [], False),
-    ("Lường Văn Khánh", "1400100105", "2011-09-09", "male", 9, "Trường THCS Tô Hiệu", "near_poor", "52/2025",
+    ("SL", "Lường Văn Khánh", "1400100105", "2011-09-09", "male", 9, "Trường THCS Tô Hiệu", "near_poor", "52/2025",
      "none", False, "kha", "tot", [("district", "first", "Toán", 2025)], False),
-    ("Vì Thị Ngọc", "1400100106", "2012-02-14", "female", 8, "Trường PTDTBT THCS Chiềng Sinh", "none", None,
+    ("SL", "Vì Thị Ngọc", "1400100106", "2012-02-14", "female", 8, "Trường PTDTBT THCS Chiềng Sinh", "none", None,
      "none", False, "tot", "tot", [], True),
-    ("Hà Thị Thu", "1400100107", "2011-05-30", "female", 9, "Trường THCS Mường Bú", "poor", "19/2025",
+    ("SL", "Hà Thị Thu", "1400100107", "2011-05-30", "female", 9, "Trường THCS Mường Bú", "poor", "19/2025",
      "one_parent", False, "dat", "kha", [], False),
-]
-BINH_LU_CHILDREN = [
-    ("Tẩn Thị Mẩy", "1200200201", "2012-04-18", "female", 8, "Trường PTDTBT THCS Bình Lư", "poor", "08/2025",
+    (BINH_LU, "Tẩn Thị Mẩy", "1200200201", "2012-04-18", "female", 8, "Trường PTDTBT THCS Bình Lư", "poor", "08/2025",
      "none", False, "tot", "tot", [("district", "second", "Tiếng Anh", 2025)], True),
-    ("Vàng A Chứ", "1200200202", "2011-10-02", "male", 9, "Trường PTDTBT THCS Bình Lư", "poor", "15/2025",
+    (BINH_LU, "Vàng A Chứ", "1200200202", "2011-10-02", "male", 9, "Trường PTDTBT THCS Bình Lư", "poor", "15/2025",
      "one_parent", False, "kha", "tot", [], False),
-    ("Lý Thị Sểnh", "1200200203", "2014-06-25", "female", 6, "Trường PTDTBT THCS Bình Lư", "near_poor", "23/2025",
+    (BINH_LU, "Lý Thị Sểnh", "1200200203", "2014-06-25", "female", 6, "Trường PTDTBT THCS Bình Lư", "near_poor", "23/2025",
      "none", False, "kha", "kha", [], False),
-    ("Giàng A Dũng", "1200200204", "2010-12-11", "male", 10, "Trường THPT Tam Đường", "none", None,
+    (BINH_LU, "Giàng A Dũng", "1200200204", "2010-12-11", "male", 10, "Trường THPT Tam Đường", "none", None,
      "none", False, "kha", "dat", [], False),
 ]
 
@@ -67,6 +66,10 @@ def exists(code: str) -> bool:
 
 def day(days_ago: int):
     return vn_today() - timedelta(days=days_ago)
+
+
+def children_of(place: str) -> list[tuple]:
+    return [row[1:] for row in CHILDREN if row[0] == place]
 
 
 def student(row) -> dict:
@@ -114,9 +117,10 @@ def tohieu(ctx) -> None:
         "award_amount": 2_000_000, "tiers": [{"min_score": 60, "amount": 3_000_000}],
         **preset("hoc_khong_bao_gio_cung")}), by=treasurer)
     communes = db.session.scalars(select(Unit).where(Unit.parent_id == sl.id).order_by(Unit.code).limit(3)).all()
+    children = children_of("SL")
     found = open_round(program, {"school_year": YEAR, "budget": 14_000_000, "quota": 5,
                                  "name": "Học bổng Tô Hiệu năm học 2025-2026 — Học không bao giờ cùng"},
-                       [communes[i % len(communes)] for i in range(len(SON_LA_CHILDREN))], SON_LA_CHILDREN, treasurer)
+                       [communes[i % len(communes)] for i in range(len(children))], children, treasurer)
     reviews.assign_reviewers(found, ["xetduyet.sonla", "hoidong1.sonla", "hoidong2.sonla"], by=treasurer)
     committee = [users["xetduyet.sonla"], users["hoidong1.sonla"], users["hoidong2.sonla"]]
     for index, candidate in enumerate(found.candidates):
@@ -163,7 +167,7 @@ def binh_lu(ctx, commune) -> None:
     school = branches.get("BL-THCS", commune)
     nominators = [school, branches.get("BL-BAN-NA-AN", commune), school, branches.get("BL-BAN-THEN-SIN", commune)]
     found = open_round(program, {"school_year": YEAR, "budget": 3_000_000, "quota": 3}, nominators,
-                       BINH_LU_CHILDREN, treasurer)
+                       children_of(BINH_LU), treasurer)
     reviewer = users["hoidong.binhlu"]
     reviews.assign_reviewers(found, [reviewer.username], by=treasurer)
     for candidate in found.candidates:

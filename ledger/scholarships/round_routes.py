@@ -9,8 +9,8 @@ from ledger.accounts.idempotency import form_post, form_token
 from ledger.auth.routes import login_required, safe_next
 from ledger.core import permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
-from ledger.core.errors import Forbidden, LedgerError
+from ledger.core.edge import refusable, unit_of_work
+from ledger.core.errors import Forbidden
 from ledger.core.i18n import _
 from ledger.core.money import format_vnd
 from ledger.extensions import db
@@ -24,11 +24,24 @@ from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
 
-def refused(render, shown, exc: LedgerError):
-    """The page again with the problem. What the refused request flushed is forgotten first, so the page
-    shows none of it (the unit of work would roll it back only after rendering)."""
-    db.session.rollback()
-    return render(shown, message=exc.detail, status=exc.status)
+def again(render, shown):
+    """refusable's answer to a refusal: the page of `shown` again, with the problem."""
+    return lambda exc: render(shown, message=exc.detail, status=exc.status)
+
+
+def done(message: str, location: str):
+    flash(message)
+    return redirect(location, 303)
+
+
+def round_form(round_id, action: str, save):
+    """save(round) once the user may `action` in its program's unit; a refusal shows the round page again."""
+    found = round_for(round_id, action)
+    return refusable(lambda: save(found), again(render_round, found))
+
+
+def round_done(found, message: str):
+    return done(message, url_for("scholarships.round_page", round_id=found.id))
 
 
 def render_round(found, *, message=None, status=200):
@@ -90,17 +103,17 @@ def nominate(round_id):
 @form_post
 def nominate_post(round_id):
     found, units = nominating_round(round_id)
-    try:
-        data = forms.candidate_data(request.form)
-        unit_for(data["nominated_by"], "nominate")
-        candidate = nominations.nominate(found, data, by=g.user)
-    except LedgerError as exc:
-        return render_nomination(found, units, request.form.to_dict(), errors=forms.errors_of(exc),
-                                 message=exc.detail, status=exc.status)
+    return refusable(lambda: nominated(found), lambda exc: render_nomination(
+        found, units, request.form.to_dict(), errors=forms.errors_of(exc), message=exc.detail, status=exc.status))
+
+
+def nominated(found):
+    data = forms.candidate_data(request.form)
+    unit_for(data["nominated_by"], "nominate")
+    candidate = nominations.nominate(found, data, by=g.user)
     verdict = _("đủ điều kiện") if candidate.is_eligible else _("chưa đủ điều kiện")
-    flash(_("Đã nhận hồ sơ em %(name)s: %(verdict)s, %(score)s điểm.", name=candidate.student.full_name,
-            verdict=verdict, score=candidate.score))
-    return redirect(after_nomination(found, candidate), 303)
+    return done(_("Đã nhận hồ sơ em %(name)s: %(verdict)s, %(score)s điểm.", name=candidate.student.full_name,
+                  verdict=verdict, score=candidate.score), after_nomination(found, candidate))
 
 
 def after_nomination(found, candidate) -> str:
@@ -110,18 +123,17 @@ def after_nomination(found, candidate) -> str:
     return url_for("scholarships.nominate", round_id=found.id)
 
 
+def reviewers_assigned(found):
+    names = [name for name in request.form.get("usernames", "").replace(",", " ").split() if name]
+    reviews.assign_reviewers(found, names, by=g.user)
+    return round_done(found, _("Đã cập nhật hội đồng xét duyệt."))
+
+
 @pages.post("/rounds/<int:round_id>/reviewers")
 @login_required
 @unit_of_work
 def assign_reviewers(round_id):
-    found = round_for(round_id, "setup")
-    names = [name for name in request.form.get("usernames", "").replace(",", " ").split() if name]
-    try:
-        reviews.assign_reviewers(found, names, by=g.user)
-    except LedgerError as exc:
-        return refused(render_round, found, exc)
-    flash(_("Đã cập nhật hội đồng xét duyệt."))
-    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+    return round_form(round_id, "setup", reviewers_assigned)
 
 
 @pages.get("/rounds/<int:round_id>/review")
@@ -142,41 +154,39 @@ def render_review(found, *, message=None, status=200):
 @unit_of_work
 def review(candidate_id):
     candidate = candidate_for(candidate_id, "read")
-    found = candidate.round
-    try:
-        reviews.record_review(candidate, forms.review_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return refused(render_review, found, exc)
-    flash(_("Đã ghi ý kiến về em %(name)s.", name=candidate.student.full_name))
-    return redirect(url_for("scholarships.review_page", round_id=found.id) + f"#c{candidate.id}", 303)
+    return refusable(lambda: reviewed(candidate), again(render_review, candidate.round))
+
+
+def reviewed(candidate):
+    reviews.record_review(candidate, forms.review_data(request.form), by=g.user)
+    return done(_("Đã ghi ý kiến về em %(name)s.", name=candidate.student.full_name),
+                url_for("scholarships.review_page", round_id=candidate.round.id) + f"#c{candidate.id}")
+
+
+def decided(found):
+    chosen, _awards = decisions.decide(found, forms.decide_data(request.form), by=g.user)
+    return round_done(found, _("Đã quyết định: %(count)s suất, tổng %(total)s.", count=len(chosen.awards),
+                               total=format_vnd(chosen.total)))
 
 
 @pages.post("/rounds/<int:round_id>/decide")
 @login_required
 @form_post
 def decide(round_id):
-    found = round_for(round_id, "approve")
-    try:
-        chosen, _awards = decisions.decide(found, forms.decide_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return refused(render_round, found, exc)
-    flash(_("Đã quyết định: %(count)s suất, tổng %(total)s.", count=len(chosen.awards),
-            total=format_vnd(chosen.total)))
-    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+    return round_form(round_id, "approve", decided)
+
+
+def paid_at_ceremony(found):
+    paid = payouts.pay_ceremony(found, forms.pay_data(request.form), by=g.user)
+    return round_done(found, _("Đã chi %(count)s phiếu chi tại lễ trao: %(numbers)s.", count=len(paid),
+                               numbers=", ".join(d.number for d in paid)))
 
 
 @pages.post("/rounds/<int:round_id>/pay")
 @login_required
 @form_post
 def pay_ceremony(round_id):
-    found = round_for(round_id, "post")
-    try:
-        paid = payouts.pay_ceremony(found, forms.pay_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return refused(render_round, found, exc)
-    flash(_("Đã chi %(count)s phiếu chi tại lễ trao: %(numbers)s.", count=len(paid),
-            numbers=", ".join(d.number for d in paid)))
-    return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
+    return round_form(round_id, "post", paid_at_ceremony)
 
 
 @pages.get("/awards/<int:award_id>")
@@ -201,14 +211,15 @@ def render_award(award, *, message=None, status=200):
 @form_post
 def pay_award(award_id):
     award = award_for(award_id, "post")
-    try:
-        disbursement = payouts.pay_award(award, forms.pay_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return refused(render_award, award, exc)
-    flash(_("Đã chi %(amount)s cho em %(name)s, phiếu chi %(number)s.", amount=format_vnd(disbursement.amount),
-            name=award.student.full_name, number=disbursement.number))
+    return refusable(lambda: award_paid(award), again(render_award, award))
+
+
+def award_paid(award):
+    disbursement = payouts.pay_award(award, forms.pay_data(request.form), by=g.user)
     back = request.form.get("next")
-    return redirect(safe_next(back) if back else url_for("scholarships.award_page", award_id=award.id), 303)
+    return done(_("Đã chi %(amount)s cho em %(name)s, phiếu chi %(number)s.", amount=format_vnd(disbursement.amount),
+                  name=award.student.full_name, number=disbursement.number),
+                safe_next(back) if back else url_for("scholarships.award_page", award_id=award.id))
 
 
 @pages.post("/awards/<int:award_id>/renew")
@@ -216,12 +227,13 @@ def pay_award(award_id):
 @form_post
 def renew_award(award_id):
     award = award_for(award_id, "approve")
-    try:
-        renewal = sponsorships.renew_award(award, forms.renew_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return refused(render_award, award, exc)
-    flash(_("Đã gia hạn đỡ đầu năm học %(year)s.", year=renewal.school_year))
-    return redirect(url_for("scholarships.award_page", award_id=renewal.id), 303)
+    return refusable(lambda: renewed(award), again(render_award, award))
+
+
+def renewed(award):
+    renewal = sponsorships.renew_award(award, forms.renew_data(request.form), by=g.user)
+    return done(_("Đã gia hạn đỡ đầu năm học %(year)s.", year=renewal.school_year),
+                url_for("scholarships.award_page", award_id=renewal.id))
 
 
 @pages.get("/rounds/<int:round_id>/<any(decision, certificates, signoff):document>.pdf")

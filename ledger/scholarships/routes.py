@@ -11,14 +11,13 @@ from sqlalchemy import false, or_, select
 from ledger.accounts.services import funds_usable_in
 from ledger.auth.routes import login_required
 from ledger.core import permissions
-from ledger.core.edge import unit_of_work
-from ledger.core.errors import LedgerError
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.scholarships import forms, nominations, programs, rules
 from ledger.scholarships.access import program_for
 from ledger.scholarships.models import Program, Round
-from ledger.units.access import permitted, unit_for
+from ledger.units.access import owner_checked, permitted
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
 
@@ -71,13 +70,12 @@ def new_program():
 @login_required
 @unit_of_work
 def new_program_post():
-    try:
-        data = forms.program_data(request.form)
-        unit_for(data["owner_unit"], "setup")
-        program = programs.create_program(data, by=g.user)
-    except LedgerError as exc:
-        return render_program_form(request.form.to_dict(), errors=forms.errors_of(exc), message=exc.detail,
-                                   status=exc.status)
+    return refusable(program_created, lambda exc: render_program_form(
+        request.form.to_dict(), errors=forms.errors_of(exc), message=exc.detail, status=exc.status))
+
+
+def program_created():
+    program = programs.create_program(owner_checked(forms.program_data(request.form)), by=g.user)
     flash(_("Đã tạo chương trình %(name)s.", name=program.name))
     return redirect(url_for("scholarships.program_page", code=program.code), 303)
 
@@ -110,11 +108,13 @@ def render_program(program, *, round_typed, round_errors, message=None, status=2
 @unit_of_work
 def create_round(code):
     program = program_for(code, "setup")
-    try:
-        found = programs.create_round(program, forms.round_data(request.form), by=g.user)
-    except LedgerError as exc:
-        return render_program(program, round_typed=request.form.to_dict(), round_errors=forms.errors_of(exc),
-                              message=exc.detail, status=exc.status)
+    return refusable(lambda: round_opened(program), lambda exc: render_program(
+        program, round_typed=request.form.to_dict(), round_errors=forms.errors_of(exc), message=exc.detail,
+        status=exc.status))
+
+
+def round_opened(program):
+    found = programs.create_round(program, forms.round_data(request.form), by=g.user)
     flash(_("Đã mở đợt xét %(name)s.", name=found.name))
     return redirect(url_for("scholarships.round_page", round_id=found.id), 303)
 
@@ -140,13 +140,16 @@ def rule_editor(code):
 def rule_editor_post(code):
     program = program_for(code, "read")
     typed = {"rules": request.form.get("rules", ""), "scoring": request.form.get("scoring", "")}
-    try:
-        proposed = forms.rules_data(request.form)
-        programs.check_rules_and_scoring(proposed)
-        if request.form.get("action") == "save":
-            return save_rules(program, proposed)
-    except LedgerError as exc:
-        return render_rules(program, typed, None, problems=exc.errors, message=exc.detail, status=exc.status)
+    return refusable(lambda: rules_tried(program, typed), lambda exc: render_rules(
+        program, typed, None, problems=exc.errors, message=exc.detail, status=exc.status))
+
+
+def rules_tried(program, typed: dict):
+    """"Lưu" saves rules that check out; "Thử" shows who of the current candidates they let pass."""
+    proposed = forms.rules_data(request.form)
+    programs.check_rules_and_scoring(proposed)
+    if request.form.get("action") == "save":
+        return save_rules(program, proposed)
     return render_rules(program, typed, proposed)
 
 

@@ -18,3 +18,9 @@ def permitted(obj, action: str, unit: Unit | None = None):
     """`obj` (a member, a receipt, a bank account…), once the user may do `action` in its unit."""
     permissions.require(g.user, action, unit or obj.unit)
     return obj
+
+
+def owner_checked(data: dict) -> dict:
+    """The payload of a new fund, campaign or program, once the user may set things up in its owner unit."""
+    unit_for(data["owner_unit"], "setup")
+    return data

@@ -9,9 +9,12 @@ How to use (mark every test `browser`, e.g. `pytestmark = pytest.mark.browser` i
         screenshot(page, "thcs")                     # → tests/browser/artifacts/thcs.png
 
 - `live_server` is session-scoped: one werkzeug server in a thread on 127.0.0.1 (a free port),
-  serving create_app() on its own SQLite file loaded once by `ledger.demo.load.load_demo()`. It never
-  touches LEDGER_TEST_DATABASE_URL (the function-scoped `app` fixture truncates that database), so
-  browser tests and the other tests can run in the same session. CSRF is on, as in production.
+  serving create_app() on its own database loaded once by `ledger.demo.load.load_demo()`: a SQLite file,
+  or, when LEDGER_TEST_DATABASE_URL is set, a PostgreSQL database `<db>_browser` (`<db>_browser_gw0`
+  under xdist) on that server, dropped at the end. It never touches the database of the `app`
+  fixture (reset before every test), so browser tests and the other tests can run in the same
+  session. Under xdist each worker that runs some has its own server and database. CSRF is on, as in
+  production.
 - The database is shared by every browser test of the session: never assume it is empty; compare
   counts before and after, or create things under unique names. `live_server.app` gives an app for
   reading the database in a test: `with live_server.app.app_context(): ...`.
@@ -37,6 +40,7 @@ from werkzeug.serving import make_server
 from ledger import create_app
 from ledger.demo.places import PASSWORD as DEMO_PASSWORD
 from ledger.extensions import db
+from tests.conftest import PG_URL, scratch_postgres, worker_database_name
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
@@ -104,11 +108,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def demo_app(database_path: Path) -> Flask:
-    """An app on its own SQLite file, migrated and filled by the demo loader."""
+def demo_app(database_url: str) -> Flask:
+    """An app on its own database, migrated and filled by the demo loader."""
     from ledger.demo.load import load_demo
 
-    app = create_app({**SERVER_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_path}"})
+    app = create_app({**SERVER_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         load_demo()
         db.session.remove()
@@ -116,8 +120,17 @@ def demo_app(database_path: Path) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    app = demo_app(tmp_path_factory.mktemp("browser") / "demo.sqlite3")
+def demo_database_url(tmp_path_factory):
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite3'}"
+        return
+    with scratch_postgres(worker_database_name("browser")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_database_url):
+    app = demo_app(demo_database_url)
     gate = PostGate(app.wsgi_app)
     app.wsgi_app = gate
     server = make_server("127.0.0.1", free_port(), app, threaded=True)

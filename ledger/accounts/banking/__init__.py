@@ -7,11 +7,11 @@ def init_app(app):
     from ledger.accounts.banking.api import bank_api
     from ledger.accounts.banking.cli import import_xlsx_command
     from ledger.accounts.banking.routes import bank_pages, books_panel
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.units.routes import unit_panels
 
     api.register_blueprint(bank_api)
     app.register_blueprint(bank_pages)
-    if books_panel not in unit_panels:
-        unit_panels.append(books_panel)
+    register(unit_panels, books_panel)
     app.cli.add_command(import_xlsx_command)

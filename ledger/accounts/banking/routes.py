@@ -14,7 +14,7 @@ from ledger.accounts.treasury.models import DONOR_KINDS
 from ledger.auth.routes import login_required
 from ledger.core import export, permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _, _l
 from ledger.core.pdf import pdf_response, render_pdf
@@ -47,12 +47,14 @@ def books_panel(unit, user) -> Markup:
 @login_required
 def book_page(code, kind):
     unit = unit_for(code, "read")
-    try:
-        book = requested_book(unit, kind)
-    except LedgerError as exc:  # a wrong period or fund: back to the book's default view, with the reason
-        flash(exc.detail)
-        return redirect(url_for("bank.book_page", code=unit.code, kind=kind if kind in cashbook.BOOKS else "cash"))
-    return book_answer(unit, book, request.args.get("format", ""))
+    return refusable(lambda: book_answer(unit, requested_book(unit, kind), request.args.get("format", "")),
+                     lambda exc: default_book(unit, kind, exc))
+
+
+def default_book(unit, kind: str, exc: LedgerError):
+    """A wrong period or fund: back to the book's default view, with the reason."""
+    flash(exc.detail)
+    return redirect(url_for("bank.book_page", code=unit.code, kind=kind if kind in cashbook.BOOKS else "cash"))
 
 
 def requested_book(unit, kind: str) -> cashbook.Book:
@@ -89,10 +91,11 @@ def bank_accounts_page(code, typed: dict | None = None, error: str | None = None
 def add_bank_account(code):
     unit, typed = unit_for(code, "read"), schemas.bank_account_form_data(request.form)
     permissions.require(g.user, "setup", unit)
-    try:
-        account = bank_accounts.create_bank_account(unit, load_form(schemas.BankAccountIn, typed), by=g.user)
-    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
-        return bank_accounts_page(code, typed, exc.detail)
+    return refusable(lambda: create_bank_account(unit, typed), lambda exc: bank_accounts_page(code, typed, exc.detail))
+
+
+def create_bank_account(unit, typed: dict):
+    account = bank_accounts.create_bank_account(unit, load_form(schemas.BankAccountIn, typed), by=g.user)
     flash(_("Đã thêm tài khoản %(number)s.", number=account.account_number))
     return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
 
@@ -131,11 +134,17 @@ def line_rows(lines):
 @unit_of_work
 def upload_statement(account_id):
     account = permitted(bank_accounts.get_bank_account(account_id), "post")
-    try:
-        statement, summary = reconciliation.read_statement(
-            account, *uploaded_file(), mapping=bank_accounts.typed_mapping(request.form), by=g.user)
-    except LedgerError as exc:  # the page again, with the rows that could not be read
-        return reconcile_page(account_id, error=exc)
+    return refusable(lambda: read_statement(account), reconcile_again(account_id))  # with the rows not read
+
+
+def reconcile_again(account_id):
+    """refusable's answer on the reconciliation page: the page again, with the problem."""
+    return lambda exc: reconcile_page(account_id, error=exc)
+
+
+def read_statement(account):
+    statement, summary = reconciliation.read_statement(
+        account, *uploaded_file(), mapping=bank_accounts.typed_mapping(request.form), by=g.user)
     flash(statement_read(statement, summary))
     return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
 
@@ -152,11 +161,12 @@ def statement_read(statement, summary) -> str:
 @unit_of_work
 def save_mapping(account_id):
     account = permitted(bank_accounts.get_bank_account(account_id), "setup")
-    try:
-        typed = {name: request.form.get(name, "") for name in bank_accounts.STATEMENT_FIELDS}
-        bank_accounts.save_mapping(account, typed, by=g.user)
-    except LedgerError as exc:
-        return reconcile_page(account_id, error=exc)
+    return refusable(lambda: save_mapping_of(account), reconcile_again(account_id))
+
+
+def save_mapping_of(account):
+    typed = {name: request.form.get(name, "") for name in bank_accounts.STATEMENT_FIELDS}
+    bank_accounts.save_mapping(account, typed, by=g.user)
     flash(_("Đã lưu cách đọc cột sao kê cho tài khoản này."))
     return redirect(url_for("bank.reconcile_page", account_id=account.id), 303)
 
@@ -167,10 +177,9 @@ def save_mapping(account_id):
 def decide_line(line_id, action):
     line = reconciliation.get_line(line_id)
     permitted(line, "post", line.bank_account.unit)
-    try:  # a line decided meanwhile (409) is said on the page it came from; the service changed nothing
-        (reconciliation.confirm_match if action == "confirm" else reconciliation.reject_match)(line, by=g.user)
-    except LedgerError as exc:
-        flash(exc.detail)
+    decide = reconciliation.confirm_match if action == "confirm" else reconciliation.reject_match
+    # a line decided meanwhile (409) is said on the page it came from; the service changed nothing
+    refusable(lambda: decide(line, by=g.user), lambda exc: flash(exc.detail))
     return redirect(url_for("bank.reconcile_page", account_id=line.bank_account_id) + f"#line-{line.id}", 303)
 
 
@@ -180,11 +189,12 @@ def decide_line(line_id, action):
 def line_receipt(line_id):
     line = reconciliation.get_line(line_id)
     permitted(line, "post", line.bank_account.unit)
-    try:
-        data = load_form(schemas.LineReceiptIn, schemas.line_receipt_form_data(request.form))
-        receipt = reconciliation.receipt_from_line(line, data, by=g.user)
-    except LedgerError as exc:  # shown again; form_post keeps nothing of it
-        return reconcile_page(line.bank_account_id, error=exc)
+    return refusable(lambda: receipt_from_line(line), reconcile_again(line.bank_account_id))
+
+
+def receipt_from_line(line):
+    data = load_form(schemas.LineReceiptIn, schemas.line_receipt_form_data(request.form))
+    receipt = reconciliation.receipt_from_line(line, data, by=g.user)
     flash(_("Đã lập phiếu thu %(number)s từ dòng sao kê và đánh dấu đã khớp.", number=receipt.number))
     return redirect(url_for("bank.reconcile_page", account_id=line.bank_account_id), 303)
 
@@ -203,13 +213,19 @@ def imports_page(code, error: LedgerError | None = None):
 @login_required
 @form_post
 def import_opening_balances(code):
-    unit = unit_for(code, "post")
-    try:
-        data, filename = uploaded_file()
-        result = excel_import.import_opening_balances(unit, data, filename, by=g.user,
-                                                      on=parse_date(request.form.get("date"), "date"))
-    except LedgerError as exc:
-        return imports_page(code, error=exc)
+    return imported(code, "post", import_opening_balances_of)
+
+
+def imported(code: str, action: str, import_into):
+    """import_into(unit) once the user may `action` in it; a refusal shows the imports page again."""
+    unit = unit_for(code, action)
+    return refusable(lambda: import_into(unit), lambda exc: imports_page(code, error=exc))
+
+
+def import_opening_balances_of(unit):
+    data, filename = uploaded_file()
+    result = excel_import.import_opening_balances(unit, data, filename, by=g.user,
+                                                  on=parse_date(request.form.get("date"), "date"))
     flash(_("Đã nhập %(rows)s dòng số dư đầu kỳ cho %(units)s đơn vị: %(numbers)s.", rows=result.rows,
             units=result.created, numbers=", ".join(result.entries)))
     return redirect(url_for("bank.imports_page", code=unit.code), 303)
@@ -219,11 +235,11 @@ def import_opening_balances(code):
 @login_required
 @unit_of_work
 def import_donors(code):
-    unit = unit_for(code, "setup")
-    try:
-        result = excel_import.import_donors(unit, *uploaded_file(), by=g.user)
-    except LedgerError as exc:
-        return imports_page(code, error=exc)
+    return imported(code, "setup", import_donors_of)
+
+
+def import_donors_of(unit):
+    result = excel_import.import_donors(unit, *uploaded_file(), by=g.user)
     flash(_("Đã đọc %(rows)s dòng: thêm %(created)s nhà hảo tâm mới, %(existing)s người đã có nên không tạo trùng.",
             rows=result.rows, created=result.created, existing=result.existing))
     return redirect(url_for("bank.imports_page", code=unit.code), 303)
@@ -256,9 +272,10 @@ def render_fund(fund, typed: dict | None, error: LedgerError | None) -> str:
 def fund_payment_details(code):
     fund, typed = services.get_fund(code), schemas.payment_details_form_data(request.form)
     permitted(fund, "setup", fund.owner_unit)
-    try:
-        bank_accounts.set_fund_payment_details(fund, load_form(schemas.PaymentDetailsIn, typed), by=g.user)
-    except LedgerError as exc:  # shown again with what was typed; the unit of work keeps nothing of it
-        return fund_page(code, typed, exc)
+    return refusable(lambda: set_payment_details(fund, typed), lambda exc: fund_page(code, typed, exc))
+
+
+def set_payment_details(fund, typed: dict):
+    bank_accounts.set_fund_payment_details(fund, load_form(schemas.PaymentDetailsIn, typed), by=g.user)
     flash(_("Đã lưu tài khoản nhận tiền và mã chuyển khoản của quỹ."))
     return redirect(url_for("bank.fund_page", code=fund.code), 303)

@@ -10,12 +10,11 @@ def init_app(app):
     from ledger.accounts.campaigns.services.campaigns import open_campaigns, receipt_link
     from ledger.accounts.treasury.routes import campaign_choices
     from ledger.accounts.treasury.services.receipts import receipt_links
+    from ledger.core.hooks import register
     from ledger.extensions import api
 
     api.register_blueprint(campaigns_api)
     app.register_blueprint(campaign_pages)
     app.register_blueprint(public_campaigns)
-    if receipt_link not in receipt_links:
-        receipt_links.append(receipt_link)
-    if open_campaigns not in campaign_choices:
-        campaign_choices.append(open_campaigns)
+    register(receipt_links, receipt_link)
+    register(campaign_choices, open_campaigns)

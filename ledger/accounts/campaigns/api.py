@@ -11,7 +11,7 @@ from ledger.accounts.community.schemas import YearQuery
 from ledger.accounts.treasury.services.donors import get_donor, readable_units
 from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.units.access import permitted, unit_for
+from ledger.units.access import owner_checked, permitted, unit_for
 from ledger.units.services import get_unit
 
 campaigns_api = Blueprint("campaigns_api", __name__, url_prefix="/api/v1",
@@ -20,8 +20,7 @@ campaigns_api = Blueprint("campaigns_api", __name__, url_prefix="/api/v1",
 
 @campaigns_api.write("/campaigns", schemas.CampaignOut, body=schemas.CampaignIn)
 def create_campaign(data):
-    unit_for(data["owner_unit"], "setup")
-    return campaigns.create_campaign(data, by=g.user)
+    return campaigns.create_campaign(owner_checked(data), by=g.user)
 
 
 @campaigns_api.read("/campaigns/<code>", schemas.CampaignOut)

@@ -6,15 +6,15 @@ from flask import Blueprint, g, render_template, request, url_for
 from ledger.accounts.campaigns import schemas
 from ledger.accounts.campaigns.public import chart_of
 from ledger.accounts.campaigns.services import campaigns, honor
-from ledger.accounts.community.routes import chosen_year, form_of, status_of, typed_over
+from ledger.accounts.community.routes import chosen_year, form_of, status_of, typed_over, unit_form
 from ledger.accounts.services import funds_usable_in
-from ledger.accounts.treasury.routes import LABELS, refused, saved
+from ledger.accounts.treasury.routes import LABELS, saved, shown_again
 from ledger.accounts.treasury.services.donors import get_donor, readable_units
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
-from ledger.core.errors import LedgerError, ValidationFailed
+from ledger.core.edge import refusable, unit_of_work
+from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.money import format_vnd
 from ledger.core.pdf import pdf_response, render_pdf
@@ -41,12 +41,12 @@ def campaign_list(code, problem: dict | None = None):
 @login_required
 @unit_of_work
 def campaign_create(code):
-    unit = unit_for(code, "setup")
-    try:
-        campaign = campaigns.create_campaign(form_of(schemas.CampaignIn, schemas.campaign_form_data,
-                                                     owner_unit=unit.code), by=g.user)
-    except LedgerError as exc:
-        return campaign_list(code, refused(exc))
+    return unit_form(code, "setup", campaign_list, create_campaign)
+
+
+def create_campaign(unit):
+    campaign = campaigns.create_campaign(form_of(schemas.CampaignIn, schemas.campaign_form_data,
+                                                 owner_unit=unit.code), by=g.user)
     return saved(url_for("campaigns.campaign_page", code=campaign.code),
                  _("Đã tạo đợt vận động %(name)s.", name=campaign.name))
 
@@ -87,12 +87,13 @@ def campaign_page(code, problem: dict | None = None):
 @unit_of_work
 def campaign_targets(code):
     campaign, unit = campaign_in_scope(code, "setup")  # a unit hands targets down to its own sub-units
-    try:
-        targets = own_children_only(unit, form_of(schemas.TargetsIn, schemas.targets_form_data)["targets"])
-        campaigns.set_targets(campaign, targets, by=g.user)
-    except LedgerError as exc:
-        return campaign_page(code, refused(exc))
-    return saved(url_for("campaigns.campaign_page", code=code, unit=unit.code),
+    return refusable(lambda: set_targets(campaign, unit), shown_again(campaign_page, code))
+
+
+def set_targets(campaign, unit):
+    targets = own_children_only(unit, form_of(schemas.TargetsIn, schemas.targets_form_data)["targets"])
+    campaigns.set_targets(campaign, targets, by=g.user)
+    return saved(url_for("campaigns.campaign_page", code=campaign.code, unit=unit.code),
                  _("Đã giao chỉ tiêu cho %(n)s đơn vị.", n=len(targets)))
 
 
@@ -107,12 +108,13 @@ def own_children_only(unit, targets: list[dict]) -> list[dict]:
 @unit_of_work
 def campaign_pledge(code):
     campaign, unit = campaign_in_scope(code, "post")
-    try:
-        data = form_of(schemas.PledgeIn, schemas.pledge_form_data, unit=unit.code)
-        pledge = campaigns.create_pledge(campaign, data, by=g.user)
-    except LedgerError as exc:
-        return campaign_page(code, refused(exc))
-    return saved(url_for("campaigns.campaign_page", code=code, unit=unit.code),
+    return refusable(lambda: pledge_to(campaign, unit), shown_again(campaign_page, code))
+
+
+def pledge_to(campaign, unit):
+    data = form_of(schemas.PledgeIn, schemas.pledge_form_data, unit=unit.code)
+    pledge = campaigns.create_pledge(campaign, data, by=g.user)
+    return saved(url_for("campaigns.campaign_page", code=campaign.code, unit=unit.code),
                  _("Đã ghi cam kết %(amount)s của %(name)s.", amount=format_vnd(pledge.amount),
                    name=pledge.donor.name))
 

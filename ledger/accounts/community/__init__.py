@@ -6,10 +6,10 @@ def init_app(app):
     from ledger.accounts.community import models  # noqa: F401  (tables)
     from ledger.accounts.community.api import community_api
     from ledger.accounts.community.routes import community_pages, community_panel
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.units.routes import unit_panels
 
     api.register_blueprint(community_api)
     app.register_blueprint(community_pages)
-    if community_panel not in unit_panels:
-        unit_panels.append(community_panel)
+    register(unit_panels, community_panel)

@@ -8,12 +8,12 @@ from markupsafe import Markup
 from ledger.accounts.community import schemas
 from ledger.accounts.community.services import allowances, dues, members
 from ledger.accounts.idempotency import form_post, form_token
-from ledger.accounts.treasury.routes import refused, saved
+from ledger.accounts.treasury.routes import problem_of, saved, shown_again
 from ledger.accounts.treasury.services.receipts import get_receipt
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import unit_of_work
+from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _, _l
 from ledger.core.money import format_vnd
@@ -57,6 +57,12 @@ def form_of(schema_cls, data_of, **extra) -> dict:
     return schemas.read_form(schema_cls, data_of, request.form, **extra)
 
 
+def unit_form(code: str, action: str, form_page, save):
+    """save(unit) once the user may `action` in the unit; a refusal shows the unit's `form_page` again."""
+    unit = unit_for(code, action)
+    return refusable(lambda: save(unit), shown_again(form_page, code))
+
+
 # ---- members --------------------------------------------------------------------------------
 
 @community_pages.get("/units/<code>/members")
@@ -73,12 +79,12 @@ def member_list(code, problem: dict | None = None):
 @login_required
 @unit_of_work
 def member_add(code):
-    unit = unit_for(code, "setup")
-    try:
-        member = members.add_member(unit, form_of(schemas.MemberIn, schemas.member_form_data), by=g.user)
-    except LedgerError as exc:
-        return member_list(code, refused(exc))
-    return saved(url_for("community.member_list", code=code),
+    return unit_form(code, "setup", member_list, add_member)
+
+
+def add_member(unit):
+    member = members.add_member(unit, form_of(schemas.MemberIn, schemas.member_form_data), by=g.user)
+    return saved(url_for("community.member_list", code=unit.code),
                  _("Đã thêm hội viên %(name)s.", name=member.full_name))
 
 
@@ -86,15 +92,15 @@ def member_add(code):
 @login_required
 @unit_of_work
 def member_import(code):
-    unit = unit_for(code, "setup")
+    return unit_form(code, "setup", member_list, import_members)
+
+
+def import_members(unit):
     upload = request.files.get("file")
-    try:
-        if upload is None or not upload.filename:
-            raise ValidationFailed(_("Chọn tệp Excel (.xlsx) danh sách hội viên."), field="file")
-        result = members.import_roster(unit, upload.stream, by=g.user)
-    except LedgerError as exc:
-        return member_list(code, refused(exc))
-    return saved(url_for("community.member_list", code=code),
+    if upload is None or not upload.filename:
+        raise ValidationFailed(_("Chọn tệp Excel (.xlsx) danh sách hội viên."), field="file")
+    result = members.import_roster(unit, upload.stream, by=g.user)
+    return saved(url_for("community.member_list", code=unit.code),
                  _("Đã nhập %(added)s hội viên; bỏ qua %(skipped)s người đã có.", added=result["added"],
                    skipped=result["skipped"]))
 
@@ -103,13 +109,13 @@ def member_import(code):
 @login_required
 @unit_of_work
 def population_set(code):
-    unit = unit_for(code, "setup")
-    try:
-        data = form_of(schemas.PopulationIn, schemas.population_form_data)
-        members.set_population(unit, data["population"], by=g.user)
-    except LedgerError as exc:
-        return member_list(code, refused(exc))
-    return saved(url_for("community.member_list", code=code),
+    return unit_form(code, "setup", member_list, set_population)
+
+
+def set_population(unit):
+    data = form_of(schemas.PopulationIn, schemas.population_form_data)
+    members.set_population(unit, data["population"], by=g.user)
+    return saved(url_for("community.member_list", code=unit.code),
                  _("Đã cập nhật dân số của %(unit)s.", unit=unit.name))
 
 
@@ -128,20 +134,17 @@ def member_page(member_id, problem: dict | None = None):
 @unit_of_work
 def member_change(member_id):
     member = permitted(members.get_member(member_id), "setup")
-    try:
-        change_member(member, request.form.get("action"))
-    except LedgerError as exc:
-        return member_page(member_id, refused(exc))
-    return saved(url_for("community.member_page", member_id=member.id), _("Đã lưu."))
+    return refusable(lambda: change_member(member, request.form.get("action")), shown_again(member_page, member_id))
 
 
-def change_member(member, action: str | None) -> None:
+def change_member(member, action: str | None):
     if action == "leave":
         members.leave_member(member, form_of(schemas.LeaveIn, schemas.leave_form_data)["on"], by=g.user)
     elif action == "move":
         members.move_member(member, unit_for(request.form.get("unit", ""), "setup"), by=g.user)
     else:
         members.update_member(member, form_of(schemas.MemberUpdateIn, schemas.member_form_data), by=g.user)
+    return saved(url_for("community.member_page", member_id=member.id), _("Đã lưu."))
 
 
 def sibling_branches(unit):
@@ -176,13 +179,13 @@ def policy_or_none(unit, year: int) -> dict | None:
 @login_required
 @unit_of_work
 def dues_policy_set(code):
-    unit = unit_for(code, "setup")
-    try:
-        data = form_of(schemas.DuesPolicyIn, schemas.dues_policy_form_data, year=chosen_year())
-        dues.set_dues_policy(unit, data, by=g.user)
-    except LedgerError as exc:
-        return dues_page(code, refused(exc))
-    return saved(url_for("community.dues_page", code=code, year=chosen_year()),
+    return unit_form(code, "setup", dues_page, set_dues_policy)
+
+
+def set_dues_policy(unit):
+    data = form_of(schemas.DuesPolicyIn, schemas.dues_policy_form_data, year=chosen_year())
+    dues.set_dues_policy(unit, data, by=g.user)
+    return saved(url_for("community.dues_page", code=unit.code, year=chosen_year()),
                  _("Đã lưu mức hội phí năm %(year)s.", year=chosen_year()))
 
 
@@ -206,7 +209,7 @@ def sheet_policy(branch, year: int, problem: dict | None) -> tuple[dict | None, 
     try:
         return dues.effective_policy(branch, year), problem
     except LedgerError as exc:
-        return None, problem or refused(exc)
+        return None, problem or problem_of(exc)
 
 
 def sheet_values(problem: dict | None):
@@ -224,14 +227,13 @@ def ticked_members() -> set[int]:
 @login_required
 @form_post
 def dues_sheet_post(code):
-    branch = unit_for(code, "post")
-    try:
-        data = form_of(schemas.DuesSheetIn, schemas.dues_sheet_form_data, year=chosen_year())
-        chosen = members.get_members(data["member_ids"])
-        receipt = dues.collect_dues(branch, chosen, year=data["year"], on=data["date"], method=data["method"],
-                                    by=g.user)
-    except LedgerError as exc:
-        return dues_sheet(code, refused(exc))
+    return unit_form(code, "post", dues_sheet, collect_dues)
+
+
+def collect_dues(branch):
+    data = form_of(schemas.DuesSheetIn, schemas.dues_sheet_form_data, year=chosen_year())
+    chosen = members.get_members(data["member_ids"])
+    receipt = dues.collect_dues(branch, chosen, year=data["year"], on=data["date"], method=data["method"], by=g.user)
     return saved(url_for("community.dues_receipt", receipt_id=receipt.id),
                  _("Đã ghi phiếu thu %(number)s: hội phí của %(n)s hội viên.", number=receipt.number,
                    n=len(chosen)))
@@ -263,12 +265,13 @@ def allowance_page(code, problem: dict | None = None):
 @login_required
 @unit_of_work
 def allowance_rule_create(code):
-    unit = unit_for(code, "setup")
-    try:
-        allowances.create_rule(unit, form_of(schemas.AllowanceRuleIn, schemas.allowance_rule_form_data), by=g.user)
-    except LedgerError as exc:
-        return allowance_page(code, refused(exc))
-    return saved(url_for("community.allowance_page", code=code, year=chosen_year()), _("Đã thêm quy định phụ cấp."))
+    return unit_form(code, "setup", allowance_page, create_allowance_rule)
+
+
+def create_allowance_rule(unit):
+    allowances.create_rule(unit, form_of(schemas.AllowanceRuleIn, schemas.allowance_rule_form_data), by=g.user)
+    return saved(url_for("community.allowance_page", code=unit.code, year=chosen_year()),
+                 _("Đã thêm quy định phụ cấp."))
 
 
 @community_pages.post("/allowance-rules/<int:rule_id>/pay")
@@ -277,11 +280,12 @@ def allowance_rule_create(code):
 def allowance_pay(rule_id):
     rule = permitted(allowances.get_rule(rule_id), "post")
     back = request.form.get("back") or rule.unit.code
-    try:
-        data = form_of(schemas.AllowancePayIn, schemas.allowance_pay_form_data, year=chosen_year())
-        disbursement = allowances.pay_allowance(rule, data, by=g.user)
-    except LedgerError as exc:
-        return allowance_page(back, refused(exc))
+    return refusable(lambda: pay_allowance(rule, back), shown_again(allowance_page, back))
+
+
+def pay_allowance(rule, back: str):
+    data = form_of(schemas.AllowancePayIn, schemas.allowance_pay_form_data, year=chosen_year())
+    disbursement = allowances.pay_allowance(rule, data, by=g.user)
     return saved(url_for("community.allowance_page", code=back, year=chosen_year()),
                  _("Đã lập phiếu chi phụ cấp %(amount)s cho %(name)s; chờ duyệt.",
                    amount=format_vnd(disbursement.amount), name=rule.payee_name))

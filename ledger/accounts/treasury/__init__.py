@@ -6,10 +6,10 @@ def init_app(app):
     from ledger.accounts.treasury import models  # noqa: F401  (tables)
     from ledger.accounts.treasury.api import treasury_api
     from ledger.accounts.treasury.routes import treasury_pages, treasury_panel
+    from ledger.core.hooks import register
     from ledger.extensions import api
     from ledger.units.routes import unit_panels
 
     api.register_blueprint(treasury_api)
     app.register_blueprint(treasury_pages)
-    if treasury_panel not in unit_panels:
-        unit_panels.append(treasury_panel)
+    register(unit_panels, treasury_panel)

@@ -17,7 +17,7 @@ from ledger.accounts.treasury.vouchers import people, users_by_id, voucher_respo
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
-from ledger.core.edge import start_over
+from ledger.core.edge import refusable
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _, _l
 from ledger.core.inputs import parse_id
@@ -59,17 +59,14 @@ def saved(location: str, message: str):
     return redirect(location, 303)
 
 
-def refused(exc: LedgerError) -> dict:
-    start_over()  # the form is shown again from a clean session; form_post drops the key
+def problem_of(exc: LedgerError) -> dict:
+    """What a form page shows of a refusal: the message, the fields' errors, and the page's status."""
     return {"message": exc.detail, "errors": exc.errors or {}, "status": exc.status}
 
 
-def attempt(form_page: Callable, save: Callable, *args, **route):
-    """save(*args), what a form asks; a refusal shows `form_page` again with what was typed and the problem."""
-    try:
-        return save(*args)
-    except LedgerError as exc:
-        return form_page(**route, problem=refused(exc))
+def shown_again(form_page: Callable, *args, **route) -> Callable[[LedgerError], object]:
+    """refusable's answer to a refusal: `form_page` again with what was typed and the problem."""
+    return lambda exc: form_page(*args, **route, problem=problem_of(exc))
 
 
 def typed(schema_cls, read_form: Callable) -> dict:
@@ -85,6 +82,13 @@ def form_values(problem=None) -> dict:
     return values
 
 
+def money_form(code: str, form_page: Callable, save: Callable, schema_cls, read_form: Callable):
+    """A unit's money form: save(unit, what was typed) once the user may post there; a refusal shows
+    `form_page` again."""
+    unit = unit_for(code, "post")
+    return refusable(lambda: save(unit, typed(schema_cls, read_form)), shown_again(form_page, code=code))
+
+
 # ---- receipts -----------------------------------------------------------------------------------
 
 @treasury_pages.get("/units/<code>/receipts/new")
@@ -97,21 +101,20 @@ def receipt_new(code, problem=None, matches=()):
                            campaigns=[c for choices in campaign_choices for c in choices(unit)], donor=donor_from_query()), status
 
 
-@treasury_pages.post("/units/<code>/receipts/new")
-@login_required
-@form_post
-def receipt_save(code):
-    return attempt(receipt_new, save_receipt, unit_for(code, "post"), code=code)
-
-
-def save_receipt(unit: Unit):
-    data = typed(schemas.ReceiptIn, schemas.receipt_form_data)
+def save_receipt(unit: Unit, data: dict):
     data["donor"], matches = chosen_donor(unit, data["donor"], request.form.get("donor_choice", ""))
     if matches:  # 409: nothing is kept, and the same key comes back with the answer
         return receipt_new(unit.code, matches=matches)
     receipt = receipts.record_receipt(unit, data, by=g.user)
     return saved(url_for("treasury.receipt_page", receipt_id=receipt.id),
                  _("Đã lưu phiếu thu %(number)s.", number=receipt.number))
+
+
+@treasury_pages.post("/units/<code>/receipts/new")
+@login_required
+@form_post
+def receipt_save(code):
+    return money_form(code, receipt_new, save_receipt, schemas.ReceiptIn, schemas.receipt_form_data)
 
 
 def chosen_donor(unit, donor: dict, choice: str):
@@ -188,18 +191,17 @@ def disbursement_new(code, problem=None):
                            funds=funds), (problem or {}).get("status", 200)
 
 
+def save_disbursement(unit: Unit, data: dict):
+    disbursement = disbursements.create_disbursement(unit, data, by=g.user)
+    return saved(url_for("treasury.disbursement_page", disbursement_id=disbursement.id),
+                 _("Đã lập phiếu chi; phiếu đang chờ người khác duyệt."))
+
+
 @treasury_pages.post("/units/<code>/disbursements/new")
 @login_required
 @form_post
 def disbursement_save(code):
-    return attempt(disbursement_new, save_disbursement, unit_for(code, "post"), code=code)
-
-
-def save_disbursement(unit: Unit):
-    data = typed(schemas.DisbursementIn, schemas.disbursement_form_data)
-    disbursement = disbursements.create_disbursement(unit, data, by=g.user)
-    return saved(url_for("treasury.disbursement_page", disbursement_id=disbursement.id),
-                 _("Đã lập phiếu chi; phiếu đang chờ người khác duyệt."))
+    return money_form(code, disbursement_new, save_disbursement, schemas.DisbursementIn, schemas.disbursement_form_data)
 
 
 @treasury_pages.get("/disbursements/<disbursement_id>")
@@ -218,7 +220,7 @@ def disbursement_decide(disbursement_id, decision):
     disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
     back = safe_back(url_for("treasury.disbursement_page", disbursement_id=disbursement.id))
     decide = approve if decision == "approve" else reject
-    return attempt(disbursement_page, decide, disbursement, back, disbursement_id=disbursement_id)
+    return refusable(lambda: decide(disbursement, back), shown_again(disbursement_page, disbursement_id=disbursement_id))
 
 
 def approve(disbursement: Disbursement, back: str):
@@ -270,18 +272,17 @@ def remittance_page(code, problem=None):
                            can_post=permissions.allowed(g.user, "post", unit)), (problem or {}).get("status", 200)
 
 
+def save_remittance(unit: Unit, data: dict):
+    remittance = remittances.record_remittance(unit, data, by=g.user)
+    return saved(url_for("treasury.remittance_page", code=unit.code), _(
+        "Đã ghi nộp %(amount)s lên %(to)s.", amount=format_vnd(remittance.amount), to=remittance.to_unit.name))
+
+
 @treasury_pages.post("/units/<code>/remittances")
 @login_required
 @form_post
 def remittance_save(code):
-    return attempt(remittance_page, save_remittance, unit_for(code, "post"), code=code)
-
-
-def save_remittance(unit: Unit):
-    remittance = remittances.record_remittance(unit, typed(schemas.RemittanceIn, schemas.remittance_form_data),
-                                               by=g.user)
-    return saved(url_for("treasury.remittance_page", code=unit.code), _(
-        "Đã ghi nộp %(amount)s lên %(to)s.", amount=format_vnd(remittance.amount), to=remittance.to_unit.name))
+    return money_form(code, remittance_page, save_remittance, schemas.RemittanceIn, schemas.remittance_form_data)
 
 
 # ---- the unit page's section -------------------------------------------------------
