@@ -157,8 +157,10 @@ def run_one(engine: str, size: int, args) -> dict:
 
 
 def machine(pg_server: str) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
     with psycopg.connect(plain_url(f"{pg_server}/postgres")) as conn:
         pg_version = conn.execute("SHOW server_version").fetchone()[0]
     return {"nproc": os.cpu_count(), "memory_gb": round(int(memory) / 1024 / 1024, 1), "cpu": cpu,
@@ -232,7 +234,8 @@ def growth(rows: list[dict]) -> list[str]:
              "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         tb = r["trial_balance"]
-        lines.append(f"| {r['engine']} | {r['lines']:,} | {tb['branch']['median_ms']:.1f} ({tb['branch']['min_ms']:.1f}) "
+        lines.append(f"| {r['engine']} | {r['lines']:,} "
+                     f"| {tb['branch']['median_ms']:.1f} ({tb['branch']['min_ms']:.1f}) "
                      f"| {tb['root_consolidated']['median_ms']:.1f} ({tb['root_consolidated']['min_ms']:.1f}) "
                      f"| {tb['branch']['rows']} / {tb['root_consolidated']['rows']} "
                      f"| {r.get('trial_balance_load', r['load_after']):.1f} |")
@@ -265,9 +268,9 @@ def main():
         for engine in args.engines:
             print(f"{engine} {size}…", file=sys.stderr, flush=True)
             if args.trial_balance_only:  # re-measure on the database left by an earlier run, e.g. at a quieter moment
-                results[f"{engine}-{size}"].update(trial_balance=trial_balance_times(database_url(engine, size, args.pg_server),
-                                                                                     args.runs),
-                                                   trial_balance_load=os.getloadavg()[0])
+                results[f"{engine}-{size}"].update(
+                    trial_balance=trial_balance_times(database_url(engine, size, args.pg_server), args.runs),
+                    trial_balance_load=os.getloadavg()[0])
             else:
                 results[f"{engine}-{size}"] = run_one(engine, size, args)
             RESULTS_JSON.write_text(json.dumps(results, indent=1))

@@ -89,9 +89,11 @@ def run(url: str, candidates: int, awards: int, communes: int = 20) -> None:
                                                "quota": awards, "nominations_close_on": vn_today().isoformat()})["id"]
     start = time.perf_counter()
     for i in range(candidates):
-        post(f"/rounds/{round_id}/candidates", {"nominated_by": f"SL-X{i % communes:02d}", "student": random_student(i)})
+        post(f"/rounds/{round_id}/candidates",
+             {"nominated_by": f"SL-X{i % communes:02d}", "student": random_student(i)})
     elapsed = time.perf_counter() - start
-    print(f"{candidates} nominations: {elapsed:.1f} s ({candidates / elapsed:.0f}/s, {elapsed / candidates * 1000:.1f} ms each)")
+    print(f"{candidates} nominations: {elapsed:.1f} s "
+          f"({candidates / elapsed:.0f}/s, {elapsed / candidates * 1000:.1f} ms each)")
     decision = timed(f"decision over {candidates} candidates", lambda: post(
         f"/rounds/{round_id}/decide", {"decision_number": "1/QĐ", "decided_on": vn_today().isoformat()}))
     print(f"  awards: {len(decision['awards'])}, total {decision['total']:,} đ")

@@ -99,7 +99,8 @@ def test_ledger_init_twice_is_safe(empty_app):
     assert first.exit_code == 0, first.output
     assert "Đã khởi tạo" in first.output
     with empty_app.app_context():
-        counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Account, Unit, User, RoleGrant)]
+        counts = [db.session.scalar(select(func.count()).select_from(model))
+                  for model in (Account, Unit, User, RoleGrant)]
     second = runner.invoke(cli, args)
     assert second.exit_code == 0, second.output
     assert "không tạo lại" in second.output

@@ -65,7 +65,8 @@ def plan_dimensions(plan: JournalPlan, dims: dict, books: Books) -> list[str]:
                 problems.append(where + _("đơn vị %(code)s đã có nhưng không trực thuộc %(parent)s.",
                                           code=code, parent=parent))
         elif parent and parent not in books.unit_paths:
-            problems.append(where + _("đơn vị cấp trên %(parent)s chưa có (phải đứng trước đơn vị con).", parent=parent))
+            problems.append(where + _("đơn vị cấp trên %(parent)s chưa có (phải đứng trước đơn vị con).",
+                                      parent=parent))
         elif parent and not level_fits(level, levels[parent]):
             problems.append(where + _("đơn vị cấp %(level)s không thể trực thuộc đơn vị cấp %(parent)s.",
                                       level=level, parent=levels[parent]))
@@ -149,7 +150,8 @@ class JournalChecker:
     def check_line(self, number: int, values: tuple, first: tuple) -> "Movement | None":
         entry_id, day, unit, account, fund, debit, credit, _memo = values
         if day != first[1] or unit != first[2]:
-            return self.fail(number, _("các dòng của bút toán %(entry)s phải cùng ngày và cùng đơn vị.", entry=entry_id))
+            return self.fail(number, _("các dòng của bút toán %(entry)s phải cùng ngày và cùng đơn vị.",
+                                       entry=entry_id))
         if day not in self.dates and not self.parse_date(number, day):
             return None
         if (unit, account, fund) not in self.known and not self.check_codes(number, unit, account, fund):
@@ -170,7 +172,8 @@ class JournalChecker:
         if fund not in self.books.funds:
             return self.fail(number, _("không có quỹ %(code)s.", code=fund))
         if not ledger.fund_usable_in(self.books.unit_paths[unit], self.books.funds[fund][0]):
-            return self.fail(number, _("quỹ %(fund)s không dùng được trong sổ của đơn vị %(unit)s.", fund=fund, unit=unit))
+            return self.fail(number, _("quỹ %(fund)s không dùng được trong sổ của đơn vị %(unit)s.",
+                                       fund=fund, unit=unit))
         self.known.add((unit, account, fund))
         return True
 
@@ -190,7 +193,8 @@ class JournalChecker:
                                        "hai dòng).", entry=entry_id, diff=money.format_vnd(abs(problem[1]))))
         if problem:
             return self.fail(number, _("bút toán %(entry)s không cân theo từng quỹ: %(funds)s.", entry=entry_id,
-                                       funds=", ".join(f"{f} ({money.format_vnd(abs(v))})" for f, v in problem[1].items())))
+                                       funds=", ".join(f"{f} ({money.format_vnd(abs(v))})"
+                                                       for f, v in problem[1].items())))
         if status != "active":
             return self.fail(number, _("đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=unit_code))
         if closed_through is not None and on <= closed_through:
@@ -198,7 +202,8 @@ class JournalChecker:
                                        "%(date)s.", unit=unit_code, through=closed_through.strftime("%d/%m/%Y"),
                                        date=on.strftime("%d/%m/%Y")))
         for line in lines:
-            if ledger.spends_principal(self.books.funds[line.fund][1], self.books.accounts[line.account].type, line.debit):
+            if ledger.spends_principal(self.books.funds[line.fund][1], self.books.accounts[line.account].type,
+                                       line.debit):
                 return self.fail(number, _("không được chi từ vốn gốc của quỹ %(fund)s.", fund=line.fund))
         self.check_no_negative(number, unit_code, lines)
 

@@ -157,7 +157,8 @@ def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
             max=money.format_number(ledger.MAX_AMOUNT), total=money.format_number(ledger.entry_total(entry.lines))))
     problem = ledger.balance_problem(entry.lines)
     if problem and problem[0] == "unbalanced":
-        raise Unbalanced(_("Bút toán không cân: tổng Nợ lệch tổng Có %(diff)s.", diff=money.format_vnd(abs(problem[1]))))
+        raise Unbalanced(_("Bút toán không cân: tổng Nợ lệch tổng Có %(diff)s.",
+                           diff=money.format_vnd(abs(problem[1]))))
     if problem:
         raise UnbalancedFund(funds=", ".join(f"{fund} ({money.format_vnd(abs(v))})" for fund, v in problem[1].items()))
     for line in entry.lines:

@@ -226,7 +226,8 @@ def check_kept_balances(unit, result, totals, monthly, codes) -> None:
 def balance_key_text(key: tuple, codes) -> str:
     """(account, fund, counterparty unit or 0[, month]) ids → "tài khoản 111, quỹ QKH, tháng 03/2026"."""
     accounts, funds, units = codes
-    parts = [_("tài khoản %(code)s", code=accounts.get(key[0], key[0])), _("quỹ %(code)s", code=funds.get(key[1], key[1]))]
+    parts = [_("tài khoản %(code)s", code=accounts.get(key[0], key[0])),
+             _("quỹ %(code)s", code=funds.get(key[1], key[1]))]
     if key[2]:
         parts.append(_("đơn vị đối ứng %(code)s", code=units.get(key[2], key[2])))
     if len(key) > 3:

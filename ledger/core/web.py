@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ledger.core import money
+from ledger.core.edge import start_over
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _l
 from ledger.core.inputs import IdConverter, refuse_unsafe_input
@@ -123,23 +124,20 @@ def handle_ledger_error(exc: LedgerError):
 
 
 def handle_integrity_error(exc: IntegrityError):
-    from ledger.extensions import db
-    db.session.rollback()
+    start_over()
     log.warning("integrity error turned into 409: %s", exc.orig)
     return respond_error(409, str(DETAILS[409]), "conflict")
 
 
 def handle_data_error(exc: DataError):
     """A value the database cannot store (out of range, malformed) that no schema caught: the input's fault."""
-    from ledger.extensions import db
-    db.session.rollback()
+    start_over()
     log.warning("data error turned into 422: %s", exc.orig)
     return respond_error(422, str(DETAILS[422]), "validation")
 
 
 def handle_operational_error(exc: OperationalError):
-    from ledger.extensions import db
-    db.session.rollback()
+    start_over()
     log.warning("database busy: %s", exc.orig)
     return respond_error(503, str(DETAILS[503]), "busy")
 

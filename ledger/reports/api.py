@@ -33,7 +33,8 @@ def create_statement(data, code):
 
 @reports_api.read("/units/<code>/statements", schemas.FundStatementList, query=schemas.FundStatementQuery)
 def list_statements(query, code):
-    items, total = services.list_statements(unit_for(code, "read"), published_only=False, limit=query["limit"], offset=query["offset"])
+    items, total = services.list_statements(unit_for(code, "read"), published_only=False,
+                                            limit=query["limit"], offset=query["offset"])
     return page([statement_view(statement, with_content=False) for statement in items], total)
 
 
@@ -42,7 +43,8 @@ def get_statement(statement_id):
     return statement_view(permitted(services.get_statement(statement_id), "read"))
 
 
-@reports_api.write("/statements/<statement_id>/publish", schemas.StatementPublishOut, body=schemas.StatementPublishIn, status=200)
+@reports_api.write("/statements/<statement_id>/publish", schemas.StatementPublishOut, body=schemas.StatementPublishIn,
+                   status=200)
 def publish_statement(data, statement_id):
     statement = permitted(services.get_statement(statement_id), "approve")
     services.publish_statement(statement, data, by=g.user)

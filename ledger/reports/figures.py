@@ -17,7 +17,8 @@ from ledger.units.models import Unit
 # Top-level account (its first three digits) → the category a statement shows.
 RECEIPT_CATEGORIES = {**{code: category for category, code in chart.REVENUE_ACCOUNTS.items()},
                       chart.TRANSFERS_IN: "transfer_in"}
-DISBURSEMENT_CATEGORIES = {**{code: category for category, code in chart.EXPENSE_ACCOUNTS.items() if category != "gift"},
+DISBURSEMENT_CATEGORIES = {**{code: category for category, code in chart.EXPENSE_ACCOUNTS.items()
+                              if category != "gift"},
                            chart.TRANSFERS_OUT: "transfer_out"}
 FUND_BALANCE_CATEGORY = "fund_balance"  # a direct movement of the fund balance (opening balances, reclassification)
 

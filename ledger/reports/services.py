@@ -115,8 +115,10 @@ def anchor_heads(statement: FundStatement, heads: list[tuple[int, str, int, str]
 
 
 def same_period(statement: FundStatement):
-    return (FundStatement.unit_id == statement.unit_id, FundStatement.period_start == statement.period_start,
-            FundStatement.period_end == statement.period_end, FundStatement.is_consolidated == statement.is_consolidated)
+    return (FundStatement.unit_id == statement.unit_id,
+            FundStatement.period_start == statement.period_start,
+            FundStatement.period_end == statement.period_end,
+            FundStatement.is_consolidated == statement.is_consolidated)
 
 
 def latest_published(statement: FundStatement) -> FundStatement | None:

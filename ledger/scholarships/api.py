@@ -79,7 +79,8 @@ def review(data, candidate_id):
     return reviews.record_review(candidate_for(candidate_id, "read"), data, by=g.user)
 
 
-@scholarships_api.write("/rounds/<round_id>/decide", schemas.DecisionOut, body=schemas.DecideIn, status=200, edge=money_post)
+@scholarships_api.write("/rounds/<round_id>/decide", schemas.DecisionOut, body=schemas.DecideIn,
+                        status=200, edge=money_post)
 def decide(data, round_id):
     chosen, awards = decisions.decide(round_for(round_id, "approve"), data, by=g.user)
     return {"awards": awards, "total": chosen.total, "budget_left": chosen.budget_left}

@@ -37,7 +37,8 @@ def decide(found: Round, data: dict, *, by) -> tuple[selection.Selection, list[A
         unit_quotas=found.unit_quotas or {}, already_awarded=already_awarded(found))
     by_id = {c.id: c for c in found.candidates}
     awards = [record_award(found, by_id[a.candidate_id], a, data, by) for a in chosen.awards]
-    found.status, found.decision_number, found.decided_on = "decided", data["decision_number"].strip(), data["decided_on"]
+    found.status, found.decision_number, found.decided_on = ("decided", data["decision_number"].strip(),
+                                                             data["decided_on"])
     found.decided_by_id, found.decided_at, found.rules_version = by.id, utcnow(), program.version
     db.session.flush()
     audit.record("round.decide", "scholarship_round", found.id, by=by, before={"status": "open"},

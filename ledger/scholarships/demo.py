@@ -41,8 +41,8 @@ CHILDREN = [
      "none", False, "tot", "tot", [("district", "second", "Tiếng Anh", 2025)], True),
     (BINH_LU, "Vàng A Chứ", "1200200202", "2011-10-02", "male", 9, "Trường PTDTBT THCS Bình Lư", "poor", "15/2025",
      "one_parent", False, "kha", "tot", [], False),
-    (BINH_LU, "Lý Thị Sểnh", "1200200203", "2014-06-25", "female", 6, "Trường PTDTBT THCS Bình Lư", "near_poor", "23/2025",
-     "none", False, "kha", "kha", [], False),
+    (BINH_LU, "Lý Thị Sểnh", "1200200203", "2014-06-25", "female", 6, "Trường PTDTBT THCS Bình Lư", "near_poor",
+     "23/2025", "none", False, "kha", "kha", [], False),
     (BINH_LU, "Giàng A Dũng", "1200200204", "2010-12-11", "male", 10, "Trường THPT Tam Đường", "none", None,
      "none", False, "kha", "dat", [], False),
 ]

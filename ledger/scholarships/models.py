@@ -56,7 +56,8 @@ class Student(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     home_unit: Mapped[Unit] = relationship()
-    results: Mapped[list["StudentResult"]] = relationship(back_populates="student", order_by="StudentResult.school_year")
+    results: Mapped[list["StudentResult"]] = relationship(back_populates="student",
+                                                          order_by="StudentResult.school_year")
     prizes: Mapped[list["StudentPrize"]] = relationship(back_populates="student", order_by="StudentPrize.id")
 
 

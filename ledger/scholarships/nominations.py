@@ -80,6 +80,7 @@ def preview(found_rounds: list[Round], rule_set, scoring) -> list[dict]:
     rows = []
     for found in found_rounds:
         for candidate in found.candidates:
-            rows.append({"candidate": candidate, "now": {"is_eligible": candidate.is_eligible, "score": candidate.score},
+            rows.append({"candidate": candidate,
+                         "now": {"is_eligible": candidate.is_eligible, "score": candidate.score},
                          **judge(rule_set, scoring, candidate.facts)})
     return rows

@@ -79,7 +79,8 @@ def record_review(candidate: Candidate, data: dict, *, by) -> Review:
     review.is_conflicted, review.is_recommended = conflict, recommend
     review.note = (data.get("note") or "").strip()
     db.session.flush()
-    audit.record("candidate.review", "scholarship_candidate", candidate.id, by=by, before=before, after=describe(review))
+    audit.record("candidate.review", "scholarship_candidate", candidate.id, by=by,
+                 before=before, after=describe(review))
     return review
 
 

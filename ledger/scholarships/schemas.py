@@ -79,7 +79,8 @@ class RoundIn(Schema):
     quota = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(0, 10**6))
     nominations_close_on = fields.Date(required=True)
     name = fields.String(load_default="", validate=validate.Length(max=200))
-    unit_quotas = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)),
+    unit_quotas = fields.Dict(keys=fields.String(),
+                              values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)),
                               load_default=dict)
     is_review_blind = fields.Boolean(data_key="blind_review", load_default=False)
     quorum = fields.Integer(strict=True, load_default=0, validate=validate.Range(0, 100))
@@ -90,7 +91,8 @@ class RoundUpdateIn(Schema):
     budget = Money()
     quota = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 10**6))
     nominations_close_on = fields.Date()
-    unit_quotas = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)))
+    unit_quotas = fields.Dict(keys=fields.String(),
+                              values=fields.Integer(strict=True, validate=validate.Range(0, 10**6)))
     is_review_blind = fields.Boolean(data_key="blind_review")
     quorum = fields.Integer(strict=True, validate=validate.Range(0, 100))
 

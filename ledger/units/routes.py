@@ -17,8 +17,9 @@ unit_panels: list = []
 # Who holds roles on the unit itself (its users section): ledger.auth registers it; units does not import auth.
 role_holders: list[Callable[[Unit], list]] = []
 SEARCH_LIMIT = 50
-ROLE_LABELS = {"admin": _l("Quản trị"), "treasurer": _l("Thủ quỹ, kế toán"), "approver": _l("Chủ tịch, phó chủ tịch (duyệt chi)"),
-               "reviewer": _l("Hội đồng xét duyệt"), "auditor": _l("Ban kiểm tra"), "viewer": _l("Xem")}
+ROLE_LABELS = {"admin": _l("Quản trị"), "treasurer": _l("Thủ quỹ, kế toán"),
+               "approver": _l("Chủ tịch, phó chủ tịch (duyệt chi)"), "reviewer": _l("Hội đồng xét duyệt"),
+               "auditor": _l("Ban kiểm tra"), "viewer": _l("Xem")}
 
 
 @units_pages.app_context_processor

@@ -82,7 +82,8 @@ def create_unit(data: dict, *, by=None) -> Unit:
 def check_level_under(level: str, parent: Unit | None) -> None:
     if parent is None:
         if level != "central" and db.session.scalar(select(func.count(Unit.id))):
-            raise ValidationFailed(field="parent", message=_("Chỉ đơn vị cấp Trung ương được không có đơn vị cấp trên."))
+            raise ValidationFailed(field="parent",
+                                   message=_("Chỉ đơn vị cấp Trung ương được không có đơn vị cấp trên."))
         return
     if LEVEL_RANK[level] <= LEVEL_RANK[parent.level] and not (level == parent.level == "branch"):
         raise ValidationFailed(field="level", message=_(

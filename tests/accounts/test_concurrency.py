@@ -63,7 +63,8 @@ def books_are_clean(app, *codes) -> None:
 
 def test_fifty_spenders_never_overdraw_one_fund(app, books):
     amount = 70_000
-    spend = entry([{"account": "611", "fund": "QKH", "debit": amount}, {"account": "111", "fund": "QKH", "credit": amount}])
+    spend = entry([{"account": "611", "fund": "QKH", "debit": amount},
+                   {"account": "111", "fund": "QKH", "credit": amount}])
     answers = at_once(50, lambda i: send(app, books, "/units/SL-X01/entries", spend))
     statuses = Counter(r.status_code for r in answers)
     assert set(statuses) <= {201, 422} and statuses[201] + statuses[422] == 50
@@ -75,7 +76,8 @@ def test_fifty_spenders_never_overdraw_one_fund(app, books):
 
 
 def test_fifty_postings_to_one_unit_get_gapless_unique_numbers(app, books):
-    receipt = entry([{"account": "111", "fund": "QKH", "debit": 1000}, {"account": "511", "fund": "QKH", "credit": 1000}])
+    receipt = entry([{"account": "111", "fund": "QKH", "debit": 1000},
+                     {"account": "511", "fund": "QKH", "credit": 1000}])
     answers = at_once(50, lambda i: send(app, books, "/units/SL-X02/entries", receipt))
     assert [r.status_code for r in answers] == [201] * 50
     numbers = sorted(r.json["number"] for r in answers)
@@ -85,7 +87,8 @@ def test_fifty_postings_to_one_unit_get_gapless_unique_numbers(app, books):
 
 
 def test_one_idempotency_key_from_ten_clients_posts_once(app, books):
-    receipt = entry([{"account": "111", "fund": "QKH", "debit": 5000}, {"account": "511", "fund": "QKH", "credit": 5000}])
+    receipt = entry([{"account": "111", "fund": "QKH", "debit": 5000},
+                     {"account": "511", "fund": "QKH", "credit": 5000}])
     answers = at_once(10, lambda i: send(app, books, "/units/SL-X02/entries", receipt, key="cung-mot-khoa"))
     assert all((r.status_code, r.json) == (201, answers[0].json) for r in answers)
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in answers) == 9
@@ -96,7 +99,8 @@ def test_one_idempotency_key_from_ten_clients_posts_once(app, books):
 
 
 def test_ten_clients_reversing_one_entry_reverse_it_once(app, books):
-    receipt = entry([{"account": "111", "fund": "QKH", "debit": 5000}, {"account": "511", "fund": "QKH", "credit": 5000}])
+    receipt = entry([{"account": "111", "fund": "QKH", "debit": 5000},
+                     {"account": "511", "fund": "QKH", "credit": 5000}])
     first = send(app, books, "/units/SL-X01/entries", receipt).json
     answers = at_once(10, lambda i: send(app, books, f"/entries/{first['id']}/reverse",
                                          {"date": "2026-03-12", "reason": "Ghi nhầm"}))
@@ -109,8 +113,10 @@ def test_transactions_over_two_units_in_opposite_orders_all_post(app, books):
     """Chain heads are locked in unit order whatever the order of the entries, so none deadlocks."""
     def grant(payer: str, payee: str) -> list[EntryDraft]:
         on = date(2026, 3, 15)
-        return [EntryDraft(get_unit(payer), on, [LineDraft("621", "QKH", 1000, 0, payee), LineDraft("111", "QKH", 0, 1000)]),
-                EntryDraft(get_unit(payee), on, [LineDraft("111", "QKH", 1000, 0), LineDraft("521", "QKH", 0, 1000, payer)])]
+        return [EntryDraft(get_unit(payer), on, [LineDraft("621", "QKH", 1000, 0, payee),
+                                                 LineDraft("111", "QKH", 0, 1000)]),
+                EntryDraft(get_unit(payee), on, [LineDraft("111", "QKH", 1000, 0),
+                                                 LineDraft("521", "QKH", 0, 1000, payer)])]
 
     def worker(i):
         payer, payee = ("SL-X01", "SL-X02") if i % 2 else ("SL-X02", "SL-X01")

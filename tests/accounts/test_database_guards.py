@@ -1,8 +1,9 @@
 """The database itself refuses what the invariants forbid, even to SQL that bypasses the posting service.
 
 Both engines: posted entries, lines and audit rows never change (3, 11); line amounts and guarded
-balances are checked (2, 5); kept balances stay under the ceiling; voucher numbers are unique (6). PostgreSQL also checks each statement
-of new lines: the entry balances per fund, and lines only join entries posted in that transaction (1, 3).
+balances are checked (2, 5); kept balances stay under the ceiling; voucher numbers are unique (6).
+PostgreSQL also checks each statement of new lines: the entry balances per fund, and lines only join
+entries posted in that transaction (1, 3).
 """
 from datetime import date
 

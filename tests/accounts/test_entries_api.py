@@ -19,15 +19,19 @@ def test_post_entry_returns_number_hash_and_lines(books):
     assert r.status_code == 201, r.json
     assert r.json["number"] == "BT-2026-000001"
     assert r.json["status"] == "posted" and len(r.json["hash"]) == 64
-    assert [(ln["account"], ln["debit"], ln["credit"]) for ln in r.json["lines"]] == [("111", 2015000, 0), ("511", 0, 2015000)]
+    assert ([(ln["account"], ln["debit"], ln["credit"]) for ln in r.json["lines"]]
+            == [("111", 2015000, 0), ("511", 0, 2015000)])
     second = books.post("/units/SL-X01/entries", json={"date": "2026-03-11", "lines": DONATION})
     assert second.json["number"] == "BT-2026-000002"
 
 
 @pytest.mark.parametrize("lines, code", [
-    ([{"account": "111", "fund": "QKH", "debit": 100}, {"account": "511", "fund": "QKH", "credit": 90}], "unbalanced"),
-    ([{"account": "111", "fund": "QKH", "debit": 100}, {"account": "511", "fund": "OTHER", "credit": 100}], "unbalanced_fund"),
-    ([{"account": "611", "fund": "QKH", "debit": 100}, {"account": "111", "fund": "QKH", "credit": 100}], "insufficient_funds"),
+    ([{"account": "111", "fund": "QKH", "debit": 100}, {"account": "511", "fund": "QKH", "credit": 90}],
+     "unbalanced"),
+    ([{"account": "111", "fund": "QKH", "debit": 100}, {"account": "511", "fund": "OTHER", "credit": 100}],
+     "unbalanced_fund"),
+    ([{"account": "611", "fund": "QKH", "debit": 100}, {"account": "111", "fund": "QKH", "credit": 100}],
+     "insufficient_funds"),
 ])
 def test_refused_entries_change_nothing(books, make_fund, lines, code):
     make_fund("OTHER", owner="SL")
@@ -43,7 +47,8 @@ def test_json_carries_vietnamese_as_is(books):
 
 
 def test_amount_as_string_or_float_is_refused(books):
-    lines = [{"account": "111", "fund": "QKH", "debit": "2.015.000"}, {"account": "511", "fund": "QKH", "credit": 2015000.5}]
+    lines = [{"account": "111", "fund": "QKH", "debit": "2.015.000"},
+             {"account": "511", "fund": "QKH", "credit": 2015000.5}]
     r = books.post("/units/SL-X01/entries", json={"date": "2026-03-10", "lines": lines})
     assert r.status_code == 422
     assert r.json["errors"]["lines"]["0"]["debit"]
@@ -94,8 +99,10 @@ def test_consolidation_eliminates_inner_pairs(books, app, make_unit):
 
     branch, province = get_unit("SL-X01"), get_unit("SL")
     post_transaction(TransactionDraft([
-        EntryDraft(branch, date(2026, 3, 1), [LineDraft("111", "QKH", debit=500), LineDraft("336", "QKH", credit=500, counterparty_unit="SL")]),
-        EntryDraft(province, date(2026, 3, 1), [LineDraft("136", "QKH", debit=500, counterparty_unit="SL-X01"), LineDraft("511", "QKH", credit=500)]),
+        EntryDraft(branch, date(2026, 3, 1), [LineDraft("111", "QKH", debit=500),
+                                              LineDraft("336", "QKH", credit=500, counterparty_unit="SL")]),
+        EntryDraft(province, date(2026, 3, 1), [LineDraft("136", "QKH", debit=500, counterparty_unit="SL-X01"),
+                                                LineDraft("511", "QKH", credit=500)]),
     ]))
     db.session.commit()
     whole = books.get("/units/SL/trial-balance?consolidated=true").json

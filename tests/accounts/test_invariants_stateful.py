@@ -251,7 +251,8 @@ class PostingMachine(RuleBasedStateMachine):
     @rule(unit=st.sampled_from(UNITS), offset=st.integers(-30, 200), consolidated=st.booleans())
     def trial_balance_matches_lines(self, unit, offset, consolidated):
         as_of = START + timedelta(days=offset)
-        inside = {self.code[u] for u in UNITS if u == unit or self.below(u, unit)} if consolidated else {self.code[unit]}
+        inside = ({self.code[u] for u in UNITS if u == unit or self.below(u, unit)} if consolidated
+                  else {self.code[unit]})
         expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         for row in db.session.execute(self.q.lines):
             if row.unit in inside and row.dated_on <= as_of and not (consolidated and row.cp in inside):

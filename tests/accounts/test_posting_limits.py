@@ -128,7 +128,8 @@ def test_a_merged_unit_refuses_postings_and_says_where_it_went(community_tree, m
         ("/units/SL-X02/disbursements", {"date": "2026-07-02", "amount": 1000, "method": "cash", "fund": "HOIPHI",
                                          "category": "other", "payee": {"name": "Hà Văn Tú"}}),
         ("/units/SL-X02/entries", {"date": "2026-07-02", "lines": [
-            {"account": "111", "fund": "QKH-X02", "debit": 1000}, {"account": "511", "fund": "QKH-X02", "credit": 1000}]}),
+            {"account": "111", "fund": "QKH-X02", "debit": 1000},
+            {"account": "511", "fund": "QKH-X02", "credit": 1000}]}),
         ("/units/SL-X02/remittances", {"date": "2026-07-02", "to_unit": "SL", "fund": "HOIPHI", "amount": 1000,
                                        "method": "cash"}),
     ]

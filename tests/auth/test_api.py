@@ -265,7 +265,8 @@ def test_init_admin_builds_a_new_tree_and_posts_in_it(anonymous_api, init_admin)
                               "parent": "HN"})
     assert child.status_code == 201, child.json
     fund = client.post("/api/v1/funds", headers=init_admin,
-                       json={"code": "QHN", "name": "Quỹ khuyến học Hà Nội", "owner_unit": "HN", "kind": "unrestricted"})
+                       json={"code": "QHN", "name": "Quỹ khuyến học Hà Nội", "owner_unit": "HN",
+                             "kind": "unrestricted"})
     assert fund.status_code == 201, fund.json
     lines = [{"account": "111", "fund": "QHN", "debit": 1000}, {"account": "511", "fund": "QHN", "credit": 1000}]
     entry = client.post("/api/v1/units/HN-BD/entries", headers=init_admin,

@@ -46,8 +46,8 @@ AUDIT = {
     ("POST",   "/bank-lines/<line_id>/confirm"):                  (),
     ("POST",   "/bank-lines/<line_id>/reject"):                   (),
     ("POST",   "/bank-lines/<line_id>/match"):                    (),
-    ("POST",   "/bank-lines/<line_id>/receipt"):                  ("bank.match_created", "donor.create", "receipt.create",
-                                                                   POSTED),
+    ("POST",   "/bank-lines/<line_id>/receipt"):                  ("bank.match_created", "donor.create",
+                                                                   "receipt.create", POSTED),
     ("POST",   "/units/<code>/imports/opening-balances"):         (),
     ("POST",   "/units/<code>/imports/donors"):                   (),
     ("POST",   "/units/<code>/members"):                          (),
@@ -77,8 +77,8 @@ AUDIT = {
     ("POST",   "/scholarships/candidates/<candidate_id>/reviews"): ("candidate.review",),
     ("POST",   "/scholarships/rounds/<round_id>/decide"):         ("round.decide",),
     ("POST",   "/scholarships/rounds/<round_id>/pay"):            (),
-    ("POST",   "/scholarships/awards/<award_id>/pay"):            ("disbursement.create", "disbursement.approve", POSTED,
-                                                                   "award.pay"),
+    ("POST",   "/scholarships/awards/<award_id>/pay"):            ("disbursement.create", "disbursement.approve",
+                                                                   POSTED, "award.pay"),
     ("POST",   "/scholarships/awards/<award_id>/renew"):          (),
 }
 # Events written in someone else's name than the caller's, and why.

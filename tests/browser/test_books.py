@@ -66,7 +66,8 @@ def test_journal_and_trial_balance_print_cleanly(page, live_server, login, scree
 
     with live_server.app.app_context():
         services.record_entry(get_unit(BINH_LU), {"date": vn_today(), "memo": "Tiền lợn nhựa khuyến học", "lines": [
-            {"account": "111", "fund": "QKH-BL", "debit": 750000}, {"account": "511", "fund": "QKH-BL", "credit": 750000}]})
+            {"account": "111", "fund": "QKH-BL", "debit": 750000},
+            {"account": "511", "fund": "QKH-BL", "credit": 750000}]})
         db.session.commit()
     login(page, "chutich.binhlu")
     page.goto(live_server.url(f"/units/{BINH_LU}/journal"))

@@ -24,7 +24,8 @@ def in_db(live_server, fn):
 def binh_lu_code(live_server) -> str:
     from ledger.units.models import Unit
 
-    return in_db(live_server, lambda: db.session.scalar(select(Unit.code).where(Unit.name == "Hội Khuyến học Xã Bình Lư")))
+    return in_db(live_server,
+                 lambda: db.session.scalar(select(Unit.code).where(Unit.name == "Hội Khuyến học Xã Bình Lư")))
 
 
 def receipts_of(live_server, donor_name: str) -> list[tuple[int, int, str]]:

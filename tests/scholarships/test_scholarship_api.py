@@ -212,7 +212,8 @@ def test_a_budget_above_what_the_fund_has_free_is_over_budget(people, program, r
 
 
 def test_earlier_commitments_reduce_what_a_later_round_may_promise(people, program, round_body, nominate, decide):
-    first = people["treasurer"].post("/scholarships/programs/HB-SL/rounds", json=round_body(budget=40_000_000)).json["id"]
+    first = people["treasurer"].post("/scholarships/programs/HB-SL/rounds",
+                                     json=round_body(budget=40_000_000)).json["id"]
     for _ in range(10):
         nominate(first)
     assert decide(first).json["total"] == 20_000_000
@@ -278,7 +279,8 @@ def test_changed_rules_are_applied_at_the_decision_and_recorded(people, open_rou
     people["treasurer"].put("/scholarships/programs/HB-SL/rules",
                             json={"rules": {"all": [{"field": "household_status", "eq": "poor"}]}})
     assert [a["candidate_id"] for a in decide(open_round).json["awards"]] == [poor["id"]]
-    candidates = {c["id"]: c for c in people["treasurer"].get(f"/scholarships/rounds/{open_round}/candidates").json["items"]}
+    candidates = {c["id"]: c
+                  for c in people["treasurer"].get(f"/scholarships/rounds/{open_round}/candidates").json["items"]}
     assert candidates[near_poor["id"]]["eligible"] is False and candidates[near_poor["id"]]["rules_version"] == 2
     assert people["treasurer"].get(f"/scholarships/rounds/{open_round}").json["rules_version"] == 2
 

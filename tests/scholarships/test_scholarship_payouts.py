@@ -41,7 +41,8 @@ def test_an_award_is_paid_once(people, decided):
 
 @pytest.mark.parametrize("who", ["approver", "r1", "school", "stranger"])
 def test_only_a_treasurer_of_the_owner_pays(people, decided, who):
-    r = people[who].post(f"/scholarships/awards/{decided['awards'][0]['id']}/pay", json={"date": TODAY, "method": "cash"})
+    r = people[who].post(f"/scholarships/awards/{decided['awards'][0]['id']}/pay",
+                         json={"date": TODAY, "method": "cash"})
     assert r.status_code == 403
 
 
@@ -120,7 +121,8 @@ RENEWAL = {"school_year": "2026-2027", "decided_on": TODAY, "grade": 7, "academi
 
 def test_sponsorship_pays_monthly_and_commits_only_what_is_unpaid(people, sponsorship):
     assert fund(people)["committed"] == 3_600_000
-    r = people["treasurer"].post(f"/scholarships/awards/{sponsorship['id']}/pay", json={"date": TODAY, "method": "cash"})
+    r = people["treasurer"].post(f"/scholarships/awards/{sponsorship['id']}/pay",
+                                 json={"date": TODAY, "method": "cash"})
     assert r.status_code == 201 and r.json["amount"] == 400_000 and "kỳ 1/9" in r.json["memo"]
     assert fund(people)["committed"] == 3_200_000
     award = people["treasurer"].get(f"/scholarships/awards/{sponsorship['id']}").json
@@ -185,7 +187,8 @@ def test_open_data_in_the_360giving_shape_with_children_anonymised(client, decid
     csv = client.get("/public/scholarships/SL/awards.csv")
     assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
     lines = csv.data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Ind:Identifier")
+    assert lines[0].startswith("Identifier,Title,Description,Currency,Amount Awarded,Award Date,"
+                               "Recipient Ind:Identifier")
     assert len(lines) == 4 and "Lò Thị Mai" not in csv.data.decode()
 
 

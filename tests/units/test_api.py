@@ -3,7 +3,8 @@
 
 def test_create_unit_returns_path(api_as):
     api = api_as(("VN", "admin"))
-    r = api.post("/units", json={"code": "SL", "name": "Hội Khuyến học tỉnh Sơn La", "level": "province", "parent": "VN"})
+    r = api.post("/units", json={"code": "SL", "name": "Hội Khuyến học tỉnh Sơn La", "level": "province",
+                                 "parent": "VN"})
     assert r.status_code == 201, r.json
     assert r.json["path"] == "VN/SL"
     r = api.post("/units", json={"code": "SL-X01", "name": "Xã Chiềng An", "level": "commune", "parent": "SL"})

@@ -36,7 +36,8 @@ def create_bank_account(data, code):
     return bank_accounts.create_bank_account(unit_for(code, "setup"), data, by=g.user)
 
 
-@bank_api.write("/bank-accounts/<account_id>/mapping", schemas.BankAccountOut, body=schemas.ColumnMapping, status=200, method="PUT")
+@bank_api.write("/bank-accounts/<account_id>/mapping", schemas.BankAccountOut, body=schemas.ColumnMapping,
+                status=200, method="PUT")
 def save_mapping(data, account_id):
     return bank_accounts.save_mapping(permitted(bank_accounts.get_bank_account(account_id), "setup"), data, by=g.user)
 
@@ -56,8 +57,8 @@ def import_statement(files, account_id):
 
 @bank_api.read("/bank-accounts/<account_id>/lines", schemas.StatementLineList, query=schemas.LineQuery)
 def list_lines(query, account_id):
-    items, total = reconciliation.list_lines(permitted(bank_accounts.get_bank_account(account_id), "read"), status=query["status"],
-                                             limit=query["limit"], offset=query["offset"])
+    items, total = reconciliation.list_lines(permitted(bank_accounts.get_bank_account(account_id), "read"),
+                                             status=query["status"], limit=query["limit"], offset=query["offset"])
     return page(items, total)
 
 
@@ -97,7 +98,8 @@ def receipt_from_line(data, line_id):
     return reconciliation.receipt_from_line(postable_line(line_id), data, by=g.user)
 
 
-@bank_api.write("/funds/<code>/payment-details", schemas.VietQROut, body=schemas.PaymentDetailsIn, status=200, method="PUT")
+@bank_api.write("/funds/<code>/payment-details", schemas.VietQROut, body=schemas.PaymentDetailsIn,
+                status=200, method="PUT")
 def set_payment_details(data, code):
     fund = get_fund(code)
     permitted(fund, "setup", fund.owner_unit)

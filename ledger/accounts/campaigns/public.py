@@ -35,7 +35,8 @@ def chart_of(progress: dict) -> dict:
              "target_x": round(LABEL_WIDTH + bar_width * r["target"] / scale, 1) if r["target"] else None}
             for i, r in enumerate(rows)]
     return {"width": CHART_WIDTH, "height": TOP + len(bars) * ROW_HEIGHT + 8, "label_width": LABEL_WIDTH,
-            "bar_width": bar_width, "row_height": ROW_HEIGHT, "bars": bars, "hidden": len(progress["by_unit"]) - len(rows),
+            "bar_width": bar_width, "row_height": ROW_HEIGHT, "bars": bars,
+            "hidden": len(progress["by_unit"]) - len(rows),
             "total_width": round(bar_width * progress["raised"] / total_scale, 1),
             "total_target_x": round(LABEL_WIDTH + bar_width * progress["target"] / total_scale, 1)
             if progress["target"] else None}

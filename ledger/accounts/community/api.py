@@ -64,7 +64,8 @@ def move(data, member_id):
     return members.move_member(member, unit_for(data["unit"], "setup"), by=g.user)
 
 
-@community_api.write("/units/<code>/population", schemas.MembershipOut, body=schemas.PopulationIn, status=200, method="PUT")
+@community_api.write("/units/<code>/population", schemas.MembershipOut, body=schemas.PopulationIn,
+                     status=200, method="PUT")
 def set_population(data, code):
     unit = members.set_population(unit_for(code, "setup"), data["population"], by=g.user)
     return members.membership(unit)
@@ -77,7 +78,8 @@ def membership(query, code):
 
 # ---- dues -----------------------------------------------------------------------------------
 
-@community_api.write("/units/<code>/dues-policy", schemas.DuesPolicyOut, body=schemas.DuesPolicyIn, status=200, method="PUT")
+@community_api.write("/units/<code>/dues-policy", schemas.DuesPolicyOut, body=schemas.DuesPolicyIn,
+                     status=200, method="PUT")
 def set_dues_policy(data, code):
     return dues.set_dues_policy(unit_for(code, "setup"), data, by=g.user)
 
@@ -116,6 +118,7 @@ def allowance_report(query, code):
     return allowances.allowance_report(unit_for(code, "read"), query["year"])
 
 
-@community_api.write("/allowance-rules/<rule_id>/payments", DisbursementOut, body=schemas.AllowancePayIn, edge=money_post)
+@community_api.write("/allowance-rules/<rule_id>/payments", DisbursementOut, body=schemas.AllowancePayIn,
+                     edge=money_post)
 def pay_allowance(data, rule_id):
     return allowances.pay_allowance(permitted(allowances.get_rule(rule_id), "post"), data, by=g.user)

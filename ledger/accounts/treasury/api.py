@@ -40,7 +40,8 @@ def receipt_pdf(receipt_id):
     return voucher_response(permitted(receipts.get_receipt(receipt_id), "read"))
 
 
-@treasury_api.write("/units/<code>/disbursements", schemas.DisbursementOut, body=schemas.DisbursementIn, edge=money_post)
+@treasury_api.write("/units/<code>/disbursements", schemas.DisbursementOut, body=schemas.DisbursementIn,
+                    edge=money_post)
 def post_disbursement(data, code):
     return disbursements.create_disbursement(unit_for(code, "post"), data, by=g.user)
 
@@ -63,7 +64,8 @@ def approve_disbursement(disbursement_id):
                                               by=g.user)
 
 
-@treasury_api.write("/disbursements/<disbursement_id>/reject", schemas.DisbursementOut, body=schemas.RejectIn, status=200)
+@treasury_api.write("/disbursements/<disbursement_id>/reject", schemas.DisbursementOut, body=schemas.RejectIn,
+                    status=200)
 def reject_disbursement(data, disbursement_id):
     disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
     return disbursements.reject_disbursement(disbursement, data["reason"], by=g.user)
@@ -75,7 +77,8 @@ def disbursement_pdf(disbursement_id):
     return voucher_response(permitted(disbursements.get_disbursement(disbursement_id), "read"))
 
 
-@treasury_api.write("/units/<code>/approval-policy", schemas.ApprovalPolicyOut, body=schemas.ApprovalPolicyIn, status=200, method="PUT")
+@treasury_api.write("/units/<code>/approval-policy", schemas.ApprovalPolicyOut, body=schemas.ApprovalPolicyIn,
+                    status=200, method="PUT")
 def put_approval_policy(data, code):
     unit = unit_for(code, "setup")
     policy = disbursements.set_approval_policy(unit, data, by=g.user)

@@ -98,7 +98,8 @@ def receipt_new(code, problem=None, matches=()):
     status = 409 if matches else (problem or {}).get("status", 200)
     return render_template("treasury/receipt_form.html", unit=unit, form=form_values(problem or matches),
                            problem=problem, matches=matches, funds=nearest_first(funds_usable_in(unit)),
-                           campaigns=[c for choices in campaign_choices for c in choices(unit)], donor=donor_from_query()), status
+                           campaigns=[c for choices in campaign_choices for c in choices(unit)],
+                           donor=donor_from_query()), status
 
 
 def save_receipt(unit: Unit, data: dict):
@@ -220,7 +221,8 @@ def disbursement_decide(disbursement_id, decision):
     disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
     back = safe_back(url_for("treasury.disbursement_page", disbursement_id=disbursement.id))
     decide = approve if decision == "approve" else reject
-    return refusable(lambda: decide(disbursement, back), shown_again(disbursement_page, disbursement_id=disbursement_id))
+    return refusable(lambda: decide(disbursement, back),
+                     shown_again(disbursement_page, disbursement_id=disbursement_id))
 
 
 def approve(disbursement: Disbursement, back: str):

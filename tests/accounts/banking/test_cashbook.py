@@ -100,7 +100,8 @@ def test_book_through_the_api(books, api_as):
     api = api_as(("BL", "viewer"))
     r = api.get("/units/BL/books/cash?from=2026-03-05&to=2026-03-31&fund=QKH")
     assert r.status_code == 200, r.json
-    assert (r.json["opening"], r.json["closing"], r.json["fund"], r.json["from"]) == (3_800_000, 5_965_000, "QKH", "2026-03-05")
+    assert ((r.json["opening"], r.json["closing"], r.json["fund"], r.json["from"])
+            == (3_800_000, 5_965_000, "QKH", "2026-03-05"))
     assert r.json["rows"][0] == {"date": "2026-03-10", "number": "PT-2026-000003", "memo": "Ông Tẩn Văn Sơn ủng hộ",
                                  "receipt": 2_015_000, "payment": 0, "balance": 5_815_000,
                                  "entry_id": r.json["rows"][0]["entry_id"]}

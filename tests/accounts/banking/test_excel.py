@@ -123,13 +123,15 @@ def test_opening_balances_post_one_entry_per_unit_against_421(tree, api_as):
 def test_row_errors_name_the_row_and_nothing_is_posted(tree):
     data = xlsx([OPENING_HEADER, ["SL", "QKH", "111", "1.000.000", None], ["SL", "QKH", "112", "2.000.000", None],
                  ["SL", "QKH", "111", "500", None], ["SL", "QKH", "112", "7", None], ["SL", "QKH", "111", "9", None],
-                 ["SL", "QKH", "111", "abc", None], ["SL", "KHONGCO", "111", "5", None], ["SL", "QKH", "511", "5", None],
-                 ["SL", "QKH", "336", "5", None], ["XA-LA", "QKH", "111", "5", None], ["SL", "QKH", "111", "-5", None]])
+                 ["SL", "QKH", "111", "abc", None], ["SL", "KHONGCO", "111", "5", None],
+                 ["SL", "QKH", "511", "5", None], ["SL", "QKH", "336", "5", None], ["XA-LA", "QKH", "111", "5", None],
+                 ["SL", "QKH", "111", "-5", None]])
     with pytest.raises(ValidationFailed) as caught:
         opening(data)
     rows = caught.value.errors["rows"]
     assert rows[0] == "Dòng 7: số tiền 'abc' không hợp lệ."
-    assert [message.split(":")[0] for message in rows] == ["Dòng 7", "Dòng 8", "Dòng 9", "Dòng 10", "Dòng 11", "Dòng 12"]
+    assert ([message.split(":")[0] for message in rows]
+            == ["Dòng 7", "Dòng 8", "Dòng 9", "Dòng 10", "Dòng 11", "Dòng 12"])
     assert "KHONGCO" in rows[1] and "511" in rows[2] and "đối ứng" in rows[3] and "XA-LA" in rows[4]
     assert "6 dòng lỗi" in caught.value.detail
     db.session.rollback()
@@ -224,7 +226,8 @@ def test_import_page_shows_row_errors_and_posts_nothing(tree, client, make_user)
 def test_api_imports_and_cli_shows_progress(tree, api_as, app, tmp_path):
     api = api_as(("SL", "treasurer"))
     good = xlsx([OPENING_HEADER[1:4], ["QKH", "111", "1.000.000"]])
-    r = api.post("/units/SL/imports/opening-balances", data={"date": "2026-01-01", "file": (io.BytesIO(good), "a.xlsx")},
+    r = api.post("/units/SL/imports/opening-balances",
+                 data={"date": "2026-01-01", "file": (io.BytesIO(good), "a.xlsx")},
                  content_type="multipart/form-data", json=None)
     assert r.status_code == 201, r.json
     assert r.json["entries"] == ["BT-2026-000001"]

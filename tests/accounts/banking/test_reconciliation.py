@@ -32,7 +32,8 @@ def bank(make_unit, make_fund, make_user, api_as):
     campaign.memo_code = "HBBL26"
     db.session.commit()
     api = api_as(("BL", "treasurer"))
-    account = api.post("/units/BL/bank-accounts", json={"name": "Agribank Tam Đường", "account_number": "8888 0000 1234",
+    account = api.post("/units/BL/bank-accounts", json={"name": "Agribank Tam Đường",
+                                                         "account_number": "8888 0000 1234",
                                                          "bank_bin": "970405", "default_fund": "QKH-BL"})
     assert account.status_code == 201, account.json
     api.account_id = account.json["id"]
@@ -78,13 +79,15 @@ def test_a_thousand_line_statement_reconciles_where_memo_codes_match(bank):
     db.session.commit()
     assert len(rows) == 1000
     text = HEADER + "".join(
-        f"{on:%d/%m/%Y},{ref},{memo},{grouped(debit, n % 2 == 0) if debit else ''},{grouped(credit, n % 2 == 1) if credit else ''}\n"
+        f"{on:%d/%m/%Y},{ref},{memo},"
+        f"{grouped(debit, n % 2 == 0) if debit else ''},{grouped(credit, n % 2 == 1) if credit else ''}\n"
         for n, (on, ref, memo, debit, credit) in enumerate(rows))
     r = upload(bank, text)
     assert r.status_code == 201, r.json
     assert (r.json["rows_read"], r.json["lines_added"]) == (1000, 1000)
     assert (r.json["matched"], r.json["suggested"], r.json["unmatched"]) == (600, 50, 250)
-    counts = dict(db.session.execute(select(BankStatementLine.status, func.count()).group_by(BankStatementLine.status)).all())
+    counts = dict(db.session.execute(select(BankStatementLine.status, func.count())
+                                     .group_by(BankStatementLine.status)).all())
     assert counts == {"matched": 600, "suggested": 50, "unmatched": 350}
     open_lines = bank.get(f"/bank-accounts/{bank.account_id}/lines?status=unmatched&limit=500").json
     assert open_lines["total"] == 350

@@ -114,7 +114,8 @@ def test_targets_are_handed_down_by_the_unit_above(api, api_as):
 def test_a_target_outside_the_owner_is_refused(api, api_as, make_unit):
     make_unit("LC", level="province")
     campaign(api)
-    r = api_as(("VN", "admin")).put("/campaigns/TOHIEU-2024/targets", json={"targets": [{"unit": "LC", "amount": 1_000}]})
+    r = api_as(("VN", "admin")).put("/campaigns/TOHIEU-2024/targets",
+                                    json={"targets": [{"unit": "LC", "amount": 1_000}]})
     assert r.status_code == 422
 
 

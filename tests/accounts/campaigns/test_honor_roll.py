@@ -52,7 +52,8 @@ def test_a_reversed_gift_leaves_the_honor_roll(gifts, give):
                                                                        "publish": "full"}, campaign="TOHIEU-2025")
     assert "Phạm Văn Dũng" in [i["display_name"] for i in gifts.get("/campaigns/TOHIEU-2025/honor-roll").json["items"]]
     entry_id = mistaken.transaction.entries[0].id
-    assert gifts.post(f"/entries/{entry_id}/reverse", json={"date": "2025-06-02", "reason": "Nhầm người"}).status_code == 201
+    assert gifts.post(f"/entries/{entry_id}/reverse",
+                      json={"date": "2025-06-02", "reason": "Nhầm người"}).status_code == 201
     roll = gifts.get("/campaigns/TOHIEU-2025/honor-roll").json
     assert "Phạm Văn Dũng" not in [i["display_name"] for i in roll["items"]] and roll["amount"] == 70_000_000
 

@@ -255,7 +255,8 @@ def test_allowances_from_retained_dues_paid_through_disbursements(books, api_as,
                                                                             "amount": 20_000})
     assert part.json["amount"] == 20_000
     report = books.get("/units/SL-X01/allowances?year=2026").json
-    assert (report["due"], report["paid"], report["pending"], report["outstanding"]) == (165_000, 105_000, 20_000, 40_000)
+    assert ((report["due"], report["paid"], report["pending"], report["outstanding"])
+            == (165_000, 105_000, 20_000, 40_000))
 
 
 def test_allowance_rule_needs_its_value(books):

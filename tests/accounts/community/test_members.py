@@ -131,8 +131,8 @@ def test_roster_pages_add_import_and_population(api, page_as):
     member = api.get("/units/SL-B1/members").json["items"][0]["id"]
     moved = browser.post(f"/members/{member}", data={"action": "move", "unit": "SL-B2"})
     assert moved.status_code == 303 and api.get(f"/members/{member}").json["unit"] == "SL-B2"
-    assert page_as(("SL-X02", "treasurer")).post(f"/members/{member}", data={"action": "leave",
-                                                                             "left_on": "2026-01-01"}).status_code == 403
+    assert page_as(("SL-X02", "treasurer")).post(f"/members/{member}",
+                                                 data={"action": "leave", "left_on": "2026-01-01"}).status_code == 403
 
 
 def test_a_roster_past_the_row_limit_or_not_an_xlsx_adds_nobody(api):

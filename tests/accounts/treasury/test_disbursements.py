@@ -36,7 +36,8 @@ def test_created_pending_without_a_number_then_approved_and_numbered(people, bal
     assert r.status_code == 200, r.json
     assert r.json["status"] == "posted" and r.json["number"] == "PC-2026-000001" and len(r.json["entry_ids"]) == 1
     entry = people["approver"].get(f"/entries/{r.json['entry_ids'][0]}").json
-    assert {(ln["account"], ln["debit"], ln["credit"]) for ln in entry["lines"]} == {("611", 1500000, 0), ("111", 0, 1500000)}
+    assert ({(ln["account"], ln["debit"], ln["credit"]) for ln in entry["lines"]}
+            == {("611", 1500000, 0), ("111", 0, 1500000)})
     assert balance(people["approver"], "SL-X01", "111") == 3500000
     again = people["approver"].post(f"/disbursements/{made['id']}/approve")
     assert again.status_code == 409 and again.json["code"] == "invalid_state"
@@ -165,7 +166,8 @@ def test_queue_shows_approve_only_to_another_approver(pages):
     db.session.expire_all()
     assert db.session.get(Disbursement, disbursement.id).status == "pending_approval"
     queue = pages["approver"].get("/units/SL-X01/approvals").text
-    key = re.search(rf'/disbursements/{disbursement.id}/approve".*?name="idempotency_key" value="([^"]+)"', queue, re.S)[1]
+    key = re.search(rf'/disbursements/{disbursement.id}/approve".*?name="idempotency_key" value="([^"]+)"',
+                    queue, re.S)[1]
     approve = {"idempotency_key": key, "next": "/units/SL-X01/approvals"}
     first = pages["approver"].post(f"/disbursements/{disbursement.id}/approve", data=approve)
     second = pages["approver"].post(f"/disbursements/{disbursement.id}/approve", data=approve)

@@ -108,7 +108,8 @@ def test_piggy_bank_contributors_must_add_up(treasurer):
                                                                  contributors=households))
     assert wrong.status_code == 422 and "contributors" in wrong.json["errors"]
     assert count(Receipt) == 0 and count(Donor) == 0
-    r = treasurer.post("/units/SL-B1/receipts", json=receipt(amount=515000, channel="piggy_bank", contributors=households))
+    r = treasurer.post("/units/SL-B1/receipts",
+                       json=receipt(amount=515000, channel="piggy_bank", contributors=households))
     assert r.status_code == 201, r.json
     assert r.json["channel"] == "piggy_bank" and r.json["contributors"] == households
 
@@ -150,7 +151,8 @@ def test_campaign_and_pledge_tags_are_checked(treasurer, campaigns, overrides, f
 def test_campaign_tag_counts_when_fund_and_dates_fit(treasurer, campaigns):
     r = treasurer.post("/units/SL-B1/receipts", json=receipt(fund="TOHIEU", campaign="TH2026"))
     assert r.status_code == 201 and r.json["campaign"] == "TH2026"
-    paid = treasurer.post("/units/SL-B1/receipts", json=receipt(fund="QKH-SL", pledge=campaigns["pledge_other_campaign"]))
+    paid = treasurer.post("/units/SL-B1/receipts",
+                          json=receipt(fund="QKH-SL", pledge=campaigns["pledge_other_campaign"]))
     assert paid.status_code == 201 and paid.json["campaign"] == "QKH2026"
 
 

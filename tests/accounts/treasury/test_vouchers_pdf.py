@@ -77,7 +77,8 @@ def test_payment_voucher_pending_then_posted(community_tree, api_as, give, tmp_p
     checker = api_as(("SL-X01", "approver"))
     made = maker.post("/units/SL-X01/disbursements", json={
         "date": "2026-03-15", "amount": 1500000, "method": "cash", "fund": "HOIPHI", "category": "scholarship",
-        "payee": {"name": "Lò Thị Hoa", "address": "Bản Mé, xã Mường Bú"}, "memo": "Học bổng học sinh nghèo vượt khó"}).json
+        "payee": {"name": "Lò Thị Hoa", "address": "Bản Mé, xã Mường Bú"},
+        "memo": "Học bổng học sinh nghèo vượt khó"}).json
     pending = one_line(pdf_text(maker.get(f"/disbursements/{made['id']}/pdf").data, tmp_path))
     assert "PHIẾU CHI" in pending and "CHƯA DUYỆT" in pending and "PC-" not in pending
     checker.post(f"/disbursements/{made['id']}/approve")

@@ -161,7 +161,8 @@ class DonorDetail:
 
 def giving_totals(donor: Donor, *, within) -> tuple[int, int]:
     """(total given, number of receipts) in the units `within` reach."""
-    stmt = select(func.coalesce(func.sum(Receipt.amount), 0), func.count(Receipt.id)).where(Receipt.donor_id == donor.id)
+    stmt = (select(func.coalesce(func.sum(Receipt.amount), 0), func.count(Receipt.id))
+            .where(Receipt.donor_id == donor.id))
     total, count = db.session.execute(inside(stmt, within, Receipt.unit_id)).one()
     return int(total), int(count)
 

@@ -47,7 +47,8 @@ def record_receipt(unit: Unit, data: dict, *, by, shares: list[tuple[Unit, int]]
     others = [share_unit for share_unit, _amount in shares if share_unit.id != unit.id]
     receipt = Receipt(unit=unit, transaction=tx, number=own_entry.number, dated_on=data["date"], amount=amount,
                       method=data["method"], fund=fund, category=data["category"],
-                      channel=data.get("channel") or "direct", donor=donor, collected_for=others[0] if len(others) == 1 else None,
+                      channel=data.get("channel") or "direct", donor=donor,
+                      collected_for=others[0] if len(others) == 1 else None,
                       memo=memo, goods_description=data.get("goods_description") or None,
                       created_by_id=getattr(by, "id", None), **links)
     receipt.contributors = [ReceiptContributor(name=c["name"], amount=c["amount"]) for c in contributors]
