@@ -54,8 +54,10 @@ def journal_page_entries(unit, args, page: int) -> tuple[list, int]:
 
 def render_journal(unit, page: int, entries, total: int, error: str | None = None) -> str:
     filters = {key: request.args[key] for key in ("from", "to", "account", "fund") if request.args.get(key)}
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template("accounts/journal.html", unit=unit, entries=entries, total=total, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), filters=filters, error=error,
+                           pages=pages, previous_page=page - 1 if page > 1 else None,
+                           next_page=page + 1 if page < pages else None, filters=filters, error=error,
                            amounts=queries.entry_amounts(entries), reversals=queries.reversals_of(entries),
                            accounts=services.list_accounts(), funds=services.funds_usable_in(unit))
 
