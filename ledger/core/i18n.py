@@ -6,6 +6,8 @@ imported when a string is translated, not when this module loads: `import ledger
 or `ledger.scholarships.rules` loads no web framework (tests/core/test_pure_core.py).
 """
 
+from collections import UserString
+
 LOCALES = ("vi", "en")
 
 
@@ -22,83 +24,22 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 
 
 def _l(string: str, **variables) -> "LazyString":
-    return LazyString(_, string, **variables)
+    return LazyString(string, **variables)
 
 
-class LazyString:
-    """Flask-Babel's lazy string (same behaviour), defined here so making one imports no Flask:
-    translated anew each time it is used as text, in the locale of that moment."""
+class LazyString(UserString):
+    """A msgid translated anew each time it is used as text, in the locale of that moment: Flask-Babel's
+    lazy string, as a UserString whose text is computed, so making one imports no Flask."""
 
-    def __init__(self, func, *args, **kwargs):
-        self._func, self._args, self._kwargs = func, args, kwargs
+    def __init__(self, string: str, **variables):  # no super().__init__: it would store the text once
+        self._string, self._variables = string, variables
 
-    def __getattr__(self, attr):
-        if attr == "__setstate__":
-            raise AttributeError(attr)
-        string = str(self)
-        if hasattr(string, attr):
-            return getattr(string, attr)
-        raise AttributeError(attr)
+    @property
+    def data(self) -> str:
+        return _(self._string, **self._variables)
 
-    def __repr__(self):
-        return f"l'{self}'"
-
-    def __str__(self):
-        return str(self._func(*self._args, **self._kwargs))
-
-    def __html__(self):
-        return str(self)
-
-    def __len__(self):
-        return len(str(self))
-
-    def __getitem__(self, key):
-        return str(self)[key]
-
-    def __iter__(self):
-        return iter(str(self))
-
-    def __contains__(self, item):
-        return item in str(self)
-
-    def __add__(self, other):
-        return str(self) + other
-
-    def __radd__(self, other):
-        return other + str(self)
-
-    def __mul__(self, other):
-        return str(self) * other
-
-    def __rmul__(self, other):
-        return other * str(self)
-
-    def __mod__(self, other):
-        return str(self) % other
-
-    def __rmod__(self, other):
-        return other + str(self)  # as Flask-Babel's
-
-    def __lt__(self, other):
-        return str(self) < other
-
-    def __le__(self, other):
-        return str(self) <= other
-
-    def __eq__(self, other):
-        return str(self) == other
-
-    def __ne__(self, other):
-        return str(self) != other
-
-    def __gt__(self, other):
-        return str(self) > other
-
-    def __ge__(self, other):
-        return str(self) >= other
-
-    def __hash__(self):
-        return hash(str(self))
+    def __html__(self) -> str:
+        return self.data
 
 
 def select_locale() -> str:
