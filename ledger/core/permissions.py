@@ -20,6 +20,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "nominate": frozenset({"admin", "treasurer", "approver"}),
     "review": frozenset({"admin", "reviewer"}),
     "manage": frozenset({"admin"}),                      # units, users, roles, chart
+    # the learning society: registering and assessing (bình xét) subjects; criteria sets, plans, targets
+    "assess": frozenset({"admin", "treasurer", "approver", "reviewer"}),
+    "plan": frozenset({"admin", "treasurer", "approver"}),
 }
 
 

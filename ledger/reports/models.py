@@ -14,7 +14,7 @@ from ledger.core.db import Base, utcnow
 from ledger.units.models import Unit
 
 STATEMENT_STATUSES = ("draft", "published")
-REPORT_KINDS = ("monthly", "quarterly", "yearly")
+REPORT_KINDS = ("monthly", "quarterly", "yearly", "emulation")
 REPORT_STATUSES = ("submitted", "received")
 
 
@@ -97,7 +97,7 @@ class PeriodicReport(Base):
     """A unit's consolidated figures for a month, quarter or year, sent to its parent."""
     __tablename__ = "periodic_reports"
     __table_args__ = (
-        CheckConstraint("kind IN ('monthly','quarterly','yearly')", name="kind"),
+        CheckConstraint("kind IN ('monthly','quarterly','yearly','emulation')", name="kind"),
         CheckConstraint("status IN ('submitted','received')", name="status"),
         UniqueConstraint("unit_id", "kind", "period_start"),
         Index("ix_periodic_reports_parent_period", "parent_id", "kind", "period_start"),

@@ -29,6 +29,7 @@ class Unit(Base):
     depth: Mapped[int] = mapped_column(default=0)
     division_code: Mapped[str | None] = mapped_column(String(20))
     population: Mapped[int | None]
+    households: Mapped[int | None]   # số hộ: the base of the family model's coverage
     closed_through: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default="active")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

@@ -101,6 +101,11 @@ def claim_active(*units: Unit) -> None:
             "đơn vị %(code)s %(state)s", code=code, state=UNIT_STATES.get(status, status)))
 
 
+# Features that keep sums over a unit's ancestors (ledger.learning's tallies) follow a move:
+# each is called (unit, new_parent) before the paths change.
+unit_moving: list = []
+
+
 def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
     """Re-parent a unit; every path in its subtree follows in one statement."""
     parent = get_unit(new_parent_code)
@@ -109,6 +114,8 @@ def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
         raise InvalidState(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó."))
     check_level_under(unit.level, parent)
     before = describe(unit)
+    for moving in unit_moving:  # kept subtree sums leave the old ancestors and join the new ones
+        moving(unit, parent)
     old_path, new_path = unit.path, f"{parent.path}/{unit.code}"
     depth_shift = parent.depth + 1 - unit.depth
     db.session.execute(
