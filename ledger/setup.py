@@ -7,6 +7,7 @@ from ledger.auth import services as auth
 from ledger.auth.models import User
 from ledger.core.edge import unit_of_work
 from ledger.extensions import db
+from ledger.learning.criteria.defaults import ensure_default_sets
 from ledger.units.services import ensure_root
 
 
@@ -16,6 +17,7 @@ def initialise(admin_username: str, admin_password: str, admin_name: str = "Quáº
     upgrade()
     created = seed_chart() > 0
     ensure_root()
+    created = bool(ensure_default_sets()) or created
     if db.session.scalar(select(User.id).where(User.username == admin_username)) is None:
         admin = auth.create_user({"username": admin_username, "password": admin_password, "full_name": admin_name})
         auth.grant_role(admin, None, "admin", by=admin)  # every unit, roots created later too

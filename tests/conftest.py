@@ -46,11 +46,13 @@ def pytest_collection_modifyitems(config, items):
 def seed(app):
     """What `ledger init` leaves behind, less the admin: the chart and the root unit."""
     from ledger.accounts.services import seed_chart
+    from ledger.learning.criteria.defaults import ensure_default_sets
     from ledger.units.services import ensure_root
 
     with app.app_context():
         seed_chart()
         ensure_root()
+        ensure_default_sets()
         db.session.commit()
 
 

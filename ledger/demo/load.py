@@ -1,8 +1,10 @@
 """`ledger demo`: a realistic, idempotent demo database built from the seed plans' places.
 
 The base (places.py: units, users, funds) first, then each feature's own step, in an order where each
-finds what it needs: the treasurer's documents, members and dues, campaigns, scholarships, the
-transparency reports (they close books), and last the bank details and a statement to reconcile.
+finds what it needs: the treasurer's documents, members and dues, campaigns, scholarships, the learning
+society's registry and cycle, the yearly plans (with targets handed down), the transparency and emulation
+reports (they close books and freeze the plans' progress), and last the bank details and a statement to
+reconcile.
 """
 from sqlalchemy import select
 
@@ -23,6 +25,8 @@ from ledger.demo.places import (
     ensure_user,
 )
 from ledger.extensions import db
+from ledger.learning import demo as learning_demo
+from ledger.learning.plans import demo as plans_demo
 from ledger.reports import demo as reports_demo
 from ledger.scholarships import demo as scholarships_demo
 from ledger.setup import initialise
@@ -31,7 +35,7 @@ from ledger.units import services as units
 from ledger.units.models import Unit
 
 DEMO_STEPS = (treasury_demo.load, community_demo.load, campaigns_demo.load, scholarships_demo.load,
-              reports_demo.load, banking_demo.load)
+              learning_demo.load, plans_demo.load, reports_demo.load, banking_demo.load)
 
 
 @unit_of_work

@@ -8,8 +8,9 @@ def init_app(app):
 
     from ledger.core.hooks import register
     from ledger.learning import models, tallies  # noqa: F401  (tables)
-    from ledger.units.services import unit_moving
+    from ledger.units.services import unit_created, unit_moving
 
     register(unit_moving, tallies.follow_unit_move)
+    register(unit_created, tallies.count_new_unit)
     for part in PARTS:
         import_module(f"ledger.learning.{part}").init_app(app)

@@ -3,7 +3,7 @@ from flask import g
 
 from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.reports import disclosure, formats, rollup, schemas, services
+from ledger.reports import disclosure, emulation, formats, rollup, schemas, services
 from ledger.reports.public import prerender_after_commit
 from ledger.units.access import permitted, unit_for
 
@@ -73,6 +73,11 @@ def get_report(report_id):
 @reports_api.read("/units/<code>/reports/status", schemas.PeriodicStatusOut, query=schemas.PeriodicStatusQuery)
 def report_status(query, code):
     return rollup.children_status(unit_for(code, "read"), query["kind"], query["period"])
+
+
+@reports_api.read("/units/<code>/reports/emulation", schemas.EmulationBoardOut, query=schemas.EmulationQuery)
+def emulation_board(query, code):
+    return emulation.board(unit_for(code, "read"), query["year"])
 
 
 @reports_api.read("/units/<code>/disclosure", schemas.DisclosureOut)

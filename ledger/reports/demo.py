@@ -1,9 +1,10 @@
 """Demo step: close the books of Sơn La, Bình Lư and Bồ Đề through yesterday, publish their
-consolidated statements for the year so far, and send some quarterly reports up the tree.
+consolidated statements for the year so far, send some quarterly reports up the tree, and the Sơn La
+communes' 2025 emulation reports (báo cáo thi đua, due 15/11/2025 by seed 004's plan).
 
 Idempotent: a period already published or reported is left as it is.
 """
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from ledger.accounts.services import close_books
 from ledger.core.dates import vn_today
 from ledger.extensions import db
 from ledger.reports import rollup, services
+from ledger.reports.emulation import EMULATION
 from ledger.reports.models import FundStatement
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
@@ -33,6 +35,26 @@ def load(ctx: dict) -> None:
         publish_once(unit, start, end, maker=ctx["users"][maker], checker=ctx["users"][checker])
     report_quarter(ctx["units"]["Phường Bồ Đề"], ctx["users"]["thuquy.bode"])
     report_quarter(ctx["units"]["Xã Bình Lư"], ctx["users"]["thuquy.binhlu"])
+    report_emulation(ctx["users"]["thuquy.sonla"])
+
+
+# Sơn La's 2025 emulation reports: commune → when it was sent (UTC; 9:00–16:00 in Vietnam). Three on time, xã
+# Mường La five days late; xã Chiềng La (SL-03754) and xã Mai Sơn (SL-04105) have not reported.
+EMULATION_SENT = {"SL-03646": datetime(2025, 11, 10, 2, 30, tzinfo=UTC),   # phường Tô Hiệu
+                  "SL-03667": datetime(2025, 11, 13, 8, 15, tzinfo=UTC),   # phường Chiềng An
+                  "SL-03980": datetime(2025, 11, 14, 3, 0, tzinfo=UTC),    # phường Mộc Châu
+                  "SL-03808": datetime(2025, 11, 20, 7, 45, tzinfo=UTC)}   # xã Mường La (late)
+
+
+def report_emulation(treasurer) -> None:
+    """The reports are sent now (the year's registry and plan are in the database now), then dated back to
+    the days they were sent: a demo of history, the only place where a report's sending time is set by hand."""
+    for code, sent in EMULATION_SENT.items():
+        unit = db.session.scalar(select(Unit).where(Unit.code == code))
+        if unit is not None and rollup.own_report(unit, EMULATION, "2025") is None:
+            report = rollup.submit_report(unit, {"kind": EMULATION, "period": "2025"}, by=treasurer)
+            report.submitted_at = sent
+    db.session.flush()
 
 
 def close_subtree(unit: Unit, through: date, *, by) -> None:

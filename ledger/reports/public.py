@@ -50,7 +50,8 @@ def unit(code):
     return render_template("public/unit.html", unit=unit, trail=ancestors(unit)[:-1], children=children,
                            total_children=total_children, statements=statements,
                            campaigns=running_campaigns(unit), givings=ways_to_give(unit),
-                           honor_roll=existing_path(f"{public_pages.url_prefix}/units/{unit.code}/honor-roll"))
+                           honor_roll=existing_path(f"{public_pages.url_prefix}/units/{unit.code}/honor-roll"),
+                           learning=existing_path(f"{public_pages.url_prefix}/units/{unit.code}/learning"))
 
 
 def running_campaigns(unit: Unit) -> list[dict]:

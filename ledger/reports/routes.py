@@ -3,7 +3,7 @@ send up and receive; the general ledger and trial balance to print or open in Ex
 """
 from datetime import date, timedelta
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ledger.accounts.forms import load_form
@@ -11,8 +11,11 @@ from ledger.core import permissions
 from ledger.core.dates import vn_today
 from ledger.core.edge import refusable, unit_of_work
 from ledger.core.errors import LedgerError
+from ledger.core.export import XLSX_MIMETYPE
+from ledger.core.pdf import pdf_response
+from ledger.core.schemas import MAX_YEAR, MIN_YEAR
 from ledger.core.web import login_required
-from ledger.reports import disclosure, formats, rollup, schemas, services
+from ledger.reports import disclosure, emulation, formats, rollup, schemas, services
 from ledger.reports.models import REPORT_KINDS
 from ledger.reports.public import prerender_after_commit
 from ledger.units.access import permitted, unit_for
@@ -134,6 +137,7 @@ def periodic_page(unit, kind: str, period: str, error: LedgerError | None = None
         status = rollup.children_status(unit, kind, period)
     return render_template("reports/periodic.html", unit=unit, kind=kind, period=period, status=status, error=error,
                            own=rollup.own_report(unit, kind, period), kinds=REPORT_KINDS,
+                           emulation_number=emulation.number_text,
                            can_post=permissions.allowed(g.user, "post", unit)), 422 if error else 200
 
 
@@ -147,6 +151,39 @@ def receive_report(report_id):
                             period=rollup.period_name(report.kind, report.period_start)))
 
 
+# ---- the emulation report: children side by side, ranked; the consolidated report ---------------
+
+def emulation_unit(code: str, year: int):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)
+    return unit_for(code, "read")
+
+
+@reports_pages.get("/units/<code>/reports/emulation/<int:year>")
+@login_required
+def emulation_board(code, year):
+    unit = emulation_unit(code, year)
+    return render_template("reports/emulation.html", unit=unit, data=emulation.board(unit, year),
+                           own=rollup.own_report(unit, emulation.EMULATION, str(year)), num=emulation.number_text,
+                           cell=emulation.cell_text, can_post=permissions.allowed(g.user, "post", unit))
+
+
+@reports_pages.get("/units/<code>/reports/emulation/<int:year>.pdf")
+@login_required
+def emulation_pdf(code, year):
+    unit = emulation_unit(code, year)
+    return pdf_response(emulation.board_pdf(emulation.board(unit, year), unit), f"bao-cao-thi-dua-{code}-{year}.pdf")
+
+
+@reports_pages.get("/units/<code>/reports/emulation/<int:year>.xlsx")
+@login_required
+def emulation_xlsx(code, year):
+    data = emulation.board(emulation_unit(code, year), year)
+    return Response(emulation.board_xlsx(data), mimetype=XLSX_MIMETYPE, headers={
+        "Content-Disposition": f'attachment; filename="bao-cao-thi-dua-{code}-{year}.xlsx"',
+        "Cache-Control": "private, no-store"})
+
+
 def reports_panel(unit, user) -> Markup:
     """The unit page's section: statements, the charity-fund calendar (overdue flagged), reports, books."""
     if not permissions.allowed(user, "read", unit):
@@ -154,5 +191,6 @@ def reports_panel(unit, user) -> Markup:
     _items, total = services.list_statements(unit, published_only=False, limit=1)
     period = rollup.last_closed_period("quarterly")
     return Markup(render_template("reports/panel.html", unit=unit, total=total, period=period,
+                                  emulation_year=rollup.last_closed_period(emulation.EMULATION),
                                   own=rollup.own_report(unit, "quarterly", period), percent=formats.percent_text,
                                   disclosure=disclosure.overview(unit) if disclosure.charity_funds(unit) else None))

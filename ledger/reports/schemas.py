@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from ledger.accounts.forms import parse_date
-from ledger.core.schemas import PageQuery, Schema, list_schema
+from ledger.core.schemas import MAX_YEAR, MIN_YEAR, PageQuery, Schema, list_schema
 from ledger.reports.models import REPORT_KINDS
 from ledger.reports.rollup import PERIOD_PATTERN
 
@@ -102,7 +102,8 @@ class PeriodicChildStatus(Schema):
     status = fields.String()
     report_id = fields.Integer(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
-    overdue = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": "Chưa gửi và đã quá hạn"})
+    late = fields.Boolean(metadata={"description": "Đã gửi nhưng sau hạn"})
 
 
 class PeriodicStatusOut(Schema):
@@ -113,6 +114,65 @@ class PeriodicStatusOut(Schema):
     deadline = fields.Date()
     children = fields.List(fields.Nested(PeriodicChildStatus))
     missing = fields.List(fields.String())
+
+
+class EmulationQuery(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(MIN_YEAR, MAX_YEAR))
+
+
+class EmulationIndicatorOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    measure = fields.String(allow_none=True)
+    target = fields.Raw(allow_none=True)
+    actual = fields.Raw(allow_none=True)
+    percent = fields.Raw(allow_none=True)
+    met = fields.Boolean()
+
+
+class EmulationChildOut(Schema):
+    unit = fields.String()
+    name = fields.String()
+    rank = fields.Integer(allow_none=True, metadata={
+        "description": "Hạng: nhiều chỉ tiêu đạt trước, rồi tỷ lệ hoàn thành, rồi mã đơn vị; null khi chưa báo cáo"})
+    reported = fields.Boolean()
+    status = fields.String()
+    report_id = fields.Integer(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    late = fields.Boolean()
+    overdue = fields.Boolean()
+    met_count = fields.Integer()
+    indicator_count = fields.Integer()
+    reached = fields.Float(metadata={
+        "description": "Trung bình tỷ lệ thực hiện các chỉ tiêu (mỗi chỉ tiêu tối đa 100)"})
+    raised = fields.Integer(metadata={"description": "Thu trong năm (đồng), theo báo cáo đã gửi"})
+    indicators = fields.Method("indicator_list")
+
+    def indicator_list(self, row):
+        return EmulationIndicatorOut(many=True).dump(list(row["indicators"].values()))
+
+
+class EmulationWholeOut(Schema):
+    through = fields.String()
+    indicators = fields.List(fields.Nested(EmulationIndicatorOut))
+    met_count = fields.Integer()
+    indicator_count = fields.Integer()
+    reached = fields.Float()
+    raised = fields.Integer()
+
+
+class EmulationBoardOut(Schema):
+    unit = fields.String()
+    name = fields.String()
+    year = fields.Integer()
+    deadline = fields.Date()
+    plan = fields.Dict(allow_none=True)
+    columns = fields.List(fields.Dict())
+    children = fields.List(fields.Nested(EmulationChildOut))
+    not_reported = fields.List(fields.String())
+    missing = fields.List(fields.String(), metadata={"description": "Chưa báo cáo khi đã quá hạn"})
+    late = fields.List(fields.String(), metadata={"description": "Đã báo cáo sau hạn"})
+    whole = fields.Nested(EmulationWholeOut)
 
 
 class DisclosureDueOut(Schema):

@@ -59,6 +59,10 @@ def list_units(*, parent: str | None = None, query: str | None = None, within: l
     return items, total
 
 
+# Features that keep sums over a unit's ancestors (ledger.learning's population sums) count a new unit in.
+unit_created: list = []
+
+
 def create_unit(data: dict, *, by=None) -> Unit:
     code = data["code"].strip()
     if not CODE_PATTERN.match(code):
@@ -75,6 +79,8 @@ def create_unit(data: dict, *, by=None) -> Unit:
                 division_code=data.get("division_code"), population=data.get("population"))
     db.session.add(unit)
     db.session.flush()
+    for created in unit_created:
+        created(unit)
     audit.record("unit.create", "unit", code, by=by, after=describe(unit))
     return unit
 

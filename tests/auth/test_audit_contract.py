@@ -63,6 +63,9 @@ AUDIT = {
     ("POST",   "/allowance-rules/<rule_id>/payments"):            ("allowance.pay", "disbursement.create"),
     ("POST",   "/campaigns"):                                     ("campaign.create",),
     ("PUT",    "/campaigns/<code>/targets"):                      ("campaign.targets",),
+    ("POST",   "/units/<code>/plans"):                            ("plan.create",),
+    ("PUT",    "/plans/<plan_id>/targets"):                       ("plan.targets",),
+    ("PUT",    "/plans/<plan_id>/values"):                        ("plan.values",),
     ("POST",   "/campaigns/<code>/pledges"):                      ("donor.create", "pledge.create"),
     ("POST",   "/units/<code>/statements"):                       ("statement.create",),
     ("POST",   "/statements/<statement_id>/publish"):             ("statement.publish",),
@@ -80,6 +83,18 @@ AUDIT = {
     ("POST",   "/scholarships/awards/<award_id>/pay"):            ("disbursement.create", "disbursement.approve",
                                                                    POSTED, "award.pay"),
     ("POST",   "/scholarships/awards/<award_id>/renew"):          (),
+    ("POST",   "/learning/criteria"):                             ("criteria_set.create",),
+    ("PUT",    "/learning/criteria/<code>"):                      ("criteria_set.update",),
+    ("POST",   "/learning/subjects/<subject_id>/assessments"):    ("learning.assessment.create",),
+    ("POST",   "/units/<code>/learning/recognitions"):            ("learning.recognition.create",),
+    ("POST",   "/units/<code>/learning/subjects"):                ("learning.subject.create",
+                                                                   "learning.registration.create"),
+    ("PUT",    "/learning/subjects/<subject_id>"):                ("learning.subject.update",),
+    ("POST",   "/learning/subjects/<subject_id>/move"):           ("learning.subject.move",),
+    ("POST",   "/learning/subjects/<subject_id>/registrations"):  ("learning.registration.create",),
+    ("POST",   "/units/<code>/learning/registrations"):           ("learning.registration.year",),
+    ("POST",   "/units/<code>/learning/subjects/import"):         (),  # the matrix's CSV has no name column
+    ("POST",   "/units/<code>/population/import"):                (),
 }
 # Events written in someone else's name than the caller's, and why.
 NOT_BY_CALLER = {

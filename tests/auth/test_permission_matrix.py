@@ -8,6 +8,7 @@ success status, or (status, code) where the fixtures make success impossible; a 
 objects for each such caller. A caller who may not gets 403, or 401 without a token, and changes nothing.
 """
 import io
+import itertools
 import re
 import uuid
 from datetime import timedelta
@@ -25,6 +26,8 @@ APPROVE = frozenset({"admin", "approver"})            # disbursements, decisions
 CLOSE = frozenset({"admin", "treasurer"})             # khóa sổ
 SETUP = frozenset({"admin", "treasurer"})             # funds, members, campaigns, programs
 NOMINATE = frozenset({"admin", "treasurer", "approver"})
+PLAN = frozenset({"admin", "treasurer", "approver"})  # learning plans, targets, manual values
+ASSESS = frozenset({"admin", "treasurer", "approver", "reviewer"})  # learning subjects: register, assess
 MANAGE = frozenset({"admin"})                         # units, users, roles
 ASSIGNED = frozenset({"reviewer"})                    # the round's assigned reviewer, nobody else
 SIGNED_IN, ANY_ADMIN, ROOT_ADMIN, OPEN = "signed in", "admin anywhere", "root admin", "open"
@@ -35,6 +38,9 @@ TODAY, YEAR = vn_today().isoformat(), vn_today().year
 PASSWORD = "mat-khau-dai"
 DONATION = [{"account": "111", "fund": "{fund}", "debit": 1000}, {"account": "511", "fund": "{fund}", "credit": 1000}]
 DONOR = {"name": "Lò Thị Mai", "kind": "individual", "publish": "full"}
+# the shipped family set (KHVN-GDHT-2022): full marks on each criterion, so the assessment passes
+ASSESSMENT = {"year": YEAR, "answers": {"tre_em_hoc_tap": 30, "nguoi_lon_hoc_tap": 30, "dieu_kien_hoc_tap": 20,
+                                        "tac_dong_hoc_tap": 20}}
 STATEMENT_CSV = "Ngày giao dịch,Số tham chiếu,Nội dung,Ghi nợ,Ghi có\n{day},FT1,LO THI MAI ung ho,,250.000\n"
 
 
@@ -146,6 +152,15 @@ ROWS = [
     ("GET",   "/campaigns/<code>/pledges",                      READ,      200, None),
     ("GET",   "/campaigns/<code>/progress",                     SIGNED_IN, 200, None),
     ("GET",   "/campaigns/<code>/honor-roll",                   SIGNED_IN, 200, None),
+    ("POST",  "/units/<code>/plans",                            PLAN,      201,
+              {"year": YEAR, "name": "Kế hoạch {new}",
+               "indicators": [{"code": "A", "name": "Chỉ tiêu tự báo cáo", "measure": "manual", "target": 1}]}),
+    ("GET",   "/units/<code>/plans",                            READ,      200, None),
+    ("GET",   "/plans/<plan_id>",                               READ,      200, None),
+    ("PUT",   "/plans/<plan_id>/targets",                       PLAN,      200,
+              {"targets": [{"unit": "{branch}", "indicator": "A", "target": 5}]}),
+    ("PUT",   "/plans/<plan_id>/values",                        PLAN,      200, {"unit": "{unit}", "values": {"A": 3}}),
+    ("GET",   "/plans/<plan_id>/progress",                      READ,      200, None),
     ("POST",  "/units/<code>/statements",                       POST,      201,
               {"period_start": "{closed_start}", "period_end": "{closed_end}"}),
     ("GET",   "/units/<code>/statements",                       READ,      200, None),
@@ -157,6 +172,7 @@ ROWS = [
     ("POST",  "/reports/<report_id>/receive",                   POST,      200, None),
     ("GET",   "/units/<code>/reports/status",                   READ,      200,
               {"kind": "yearly", "period": str(YEAR - 1)}),
+    ("GET",   "/units/<code>/reports/emulation",                READ,      200, {"year": YEAR}),
     ("GET",   "/units/<code>/disclosure",                       READ,      200, None),
     ("GET",   "/scholarships/presets",                          SIGNED_IN, 200, None),
     ("POST",  "/scholarships/programs",                         SETUP,     201,
@@ -189,6 +205,34 @@ ROWS = [
     ("POST",  "/scholarships/awards/<award_id>/renew",          APPROVE,   (422, "invalid_state"),
               {"school_year": "2026-2027", "decided_on": TODAY, "grade": 10, "academic_result": "kha",
                "conduct": "tot"}),
+    ("POST",  "/learning/criteria",                             PLAN,      201,
+              {"code": "K{new}", "model": "family", "name": "Bộ tiêu chí", "owner_unit": "{unit}",
+               "year_from": "{criteria_year}", "criteria": [{"code": "a", "name": "Tiêu chí A"}]}),
+    ("GET",   "/learning/criteria",                             READ,      200,
+              {"model": "family", "unit": "{unit}", "year": YEAR}),
+    ("GET",   "/learning/criteria/<code>",                      SIGNED_IN, 200, None),
+    ("PUT",   "/learning/criteria/<code>",                      PLAN,      200, {"name": "Bộ tiêu chí sửa"}),
+    ("POST",  "/learning/subjects/<subject_id>/assessments",    ASSESS,    201, ASSESSMENT),
+    ("GET",   "/learning/subjects/<subject_id>/assessments",    READ,      200, None),
+    ("GET",   "/learning/assessments/<assessment_id>",          READ,      200, None),
+    ("POST",  "/units/<code>/learning/recognitions",            APPROVE,   201,
+              {"year": YEAR, "model": "family", "decision_number": "9/QĐ-KH", "decided_on": TODAY,
+               "subjects": ["{assessed_subject}"]}),
+    ("GET",   "/units/<code>/learning/recognitions",            READ,      200, {"year": YEAR}),
+    ("GET",   "/units/<code>/learning/coverage",                READ,      200, {"year": YEAR}),
+    ("GET",   "/learning/recognitions/<recognition_id>",        READ,      200, None),
+    ("GET",   "/learning/recognitions/<recognition_id>/pdf",    READ,      200, None),
+    ("POST",  "/units/<code>/learning/subjects",                ASSESS,    201,
+              {"model": "family", "name": "Hộ bà Lò Thị Mai", "head_name": "Lò Thị Mai", "members": 4}),
+    ("GET",   "/units/<code>/learning/subjects",                READ,      200, {"model": "family"}),
+    ("GET",   "/learning/subjects/<subject_id>",                READ,      200, None),
+    ("PUT",   "/learning/subjects/<subject_id>",                ASSESS,    200, {"members": 5}),
+    ("POST",  "/learning/subjects/<subject_id>/move",           ASSESS,    200, {"unit": "{unit}"}),
+    ("POST",  "/learning/subjects/<subject_id>/registrations",  ASSESS,    201, {"year": YEAR + 1}),
+    ("POST",  "/units/<code>/learning/registrations",           ASSESS,    200, {"year": YEAR + 1}),
+    ("POST",  "/units/<code>/learning/subjects/import",         ASSESS,    (422, "validation"),
+              Upload(model="family")),
+    ("POST",  "/units/<code>/population/import",                SETUP,     (422, "validation"), Upload()),
 ]
 ROLES = (*sorted(EVERYONE), "none", None)  # "none": a valid token and no role; None: no token at all
 SCOPES = ("own", "other")
@@ -201,8 +245,12 @@ PARAMS = {"entry_id": "entry", "receipt_id": "receipt", "donor_id": "donor", "di
           "member_id": "member", "rule_id": "rule", "account_id": "bank_account", "line_id": "bank_line",
           "statement_id": "statement", "report_id": "report", "round_id": "round", "candidate_id": "candidate",
           "award_id": "award", "username": "username", "kind": "book"}
+PARAMS["plan_id"] = "plan"
+PARAMS.update(subject_id="subject", assessment_id="assessment", recognition_id="recognition")
 PARAMS["token_id"] = "n"  # a token id: one's own only, so to every caller here someone else's (404)
 CODES = {"units": "unit", "funds": "fund", "campaigns": "campaign", "programs": "program"}
+CODES["criteria"] = "criteria_set"
+CRITERIA_YEARS = itertools.count()  # a new year_from per set made: one set per owner, model and year_from
 
 
 class World:
@@ -332,6 +380,33 @@ def make_bank_line(world, scope):
     return world.made(f"/bank-accounts/{account}/lines", None, status=200)["items"][0]["id"]
 
 
+def make_subject(world, scope):
+    """A household of the scope's branch, registered for this year (by the root admin)."""
+    return world.made(f"/units/{world.value('branch', scope)}/learning/subjects",
+                      {"model": "family", "name": "Hộ ông Lò Văn Xuân", "head_name": "Lò Văn Xuân"})["id"]
+
+
+def make_assessed_subject(world, scope):
+    """A household the root admin assessed (passed) this year: another user may recognise it."""
+    subject = make_subject(world, scope)
+    world.made(f"/learning/subjects/{subject}/assessments", ASSESSMENT)
+    return subject
+
+
+def make_recognition(world, scope):
+    """A decision over an assessed household, by a second root approver: whoever assessed cannot recognise."""
+    checker = getattr(world, "checker", None)
+    if checker is None:
+        world.made("/users", {"username": "chutich.matrix", "password": PASSWORD, "full_name": "Chủ tịch"})
+        world.made("/users/chutich.matrix/roles", {"unit": "VN", "role": "approver"})
+        token = world.made("/auth/tokens", {"username": "chutich.matrix", "password": PASSWORD})["token"]
+        checker = world.checker = type(world.boss)(world.boss.client, token)
+    body = world.fill(body_of("POST", "/units/<code>/learning/recognitions"), scope)
+    response = send(checker, "POST", f"/units/{world.value('unit', scope)}/learning/recognitions", body)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
 def body_of(method: str, rule: str):
     return next(r[-1] for r in ROWS if r[:2] == (method, rule))
 
@@ -359,6 +434,14 @@ MAKERS = {
     "candidate": made_from_row("POST", "/scholarships/rounds/<round_id>/candidates",
                                "/scholarships/rounds/{round}/candidates"),
     "award": make_award,
+    "plan": made_from_row("POST", "/units/<code>/plans", "/units/{unit}/plans"),
+    "criteria_year": lambda world, scope: 2030 + next(CRITERIA_YEARS) % 170,
+    "criteria_set": made_from_row("POST", "/learning/criteria", "/learning/criteria", "code"),
+    "subject": make_subject,
+    "assessment": made_from_row("POST", "/learning/subjects/<subject_id>/assessments",
+                                "/learning/subjects/{subject}/assessments"),
+    "assessed_subject": make_assessed_subject,
+    "recognition": make_recognition,
 }
 
 

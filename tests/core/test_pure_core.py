@@ -16,7 +16,8 @@ print(", ".join(loaded))
 """
 
 
-@pytest.mark.parametrize("module", ["ledger.accounts.ledger", "ledger.scholarships.rules"])
+@pytest.mark.parametrize("module", ["ledger.accounts.ledger", "ledger.scholarships.rules", "ledger.core.judging",
+                                    "ledger.learning.criteria.rules"])
 def test_imports_without_flask_or_sqlalchemy(module):
     run = subprocess.run([sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)

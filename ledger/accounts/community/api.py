@@ -64,11 +64,12 @@ def move(data, member_id):
     return members.move_member(member, unit_for(data["unit"], "setup"), by=g.user)
 
 
-@community_api.write("/units/<code>/population", schemas.MembershipOut, body=schemas.PopulationIn,
+@community_api.write("/units/<code>/population", schemas.PopulationOut, body=schemas.PopulationIn,
                      status=200, method="PUT")
 def set_population(data, code):
-    unit = members.set_population(unit_for(code, "setup"), data["population"], by=g.user)
-    return members.membership(unit)
+    unit = members.set_population(unit_for(code, "setup"), data["population"], by=g.user,
+                                  **({"households": data["households"]} if "households" in data else {}))
+    return {**members.membership(unit), "households": unit.households}
 
 
 @community_api.read("/units/<code>/membership", schemas.MembershipOut, query=schemas.OptionalYearQuery)

@@ -114,7 +114,8 @@ def population_set(code):
 
 def set_population(unit):
     data = form_of(schemas.PopulationIn, schemas.population_form_data)
-    members.set_population(unit, data["population"], by=g.user)
+    members.set_population(unit, data["population"], by=g.user,
+                           **({"households": data["households"]} if "households" in data else {}))
     return saved(url_for("community.member_list", code=unit.code),
                  _("Đã cập nhật dân số của %(unit)s.", unit=unit.name))
 

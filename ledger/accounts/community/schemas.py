@@ -68,7 +68,9 @@ class RosterImportOut(Schema):
 
 
 class PopulationIn(Schema):
+    """The unit's own counts; `households` may be left out (it stays as it was) or null (cleared)."""
     population = fields.Integer(strict=True, required=True, validate=validate.Range(0, 10**9))
+    households = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 10**9))
 
 
 class YearQuery(Schema):
@@ -84,6 +86,11 @@ class MembershipOut(Schema):
     members = fields.Integer()
     population = fields.Integer(allow_none=True)
     percent = fields.Float(allow_none=True)
+
+
+class PopulationOut(MembershipOut):
+    """The answer of PUT /population: the membership figures and the unit's own number of households."""
+    households = fields.Integer(allow_none=True)
 
 
 # ---- dues -----------------------------------------------------------------------------------
@@ -233,7 +240,10 @@ def member_form_data(form, errors: dict) -> dict:
 
 
 def population_form_data(form, errors: dict) -> dict:
-    return {"population": form_amount(form.get("population"), errors, "population")}
+    data = {"population": form_amount(form.get("population"), errors, "population")}
+    if "households" in form:  # the unit page's form has it; a blank box clears it
+        data["households"] = optional_amount(form.get("households"), errors, "households")
+    return data
 
 
 def leave_form_data(form, _errors: dict) -> dict:

@@ -2,4 +2,9 @@
 
 
 def init_app(app):
-    pass
+    from ledger.extensions import api
+    from ledger.learning.criteria.api import criteria_api
+    from ledger.learning.criteria.routes import criteria_pages
+
+    api.register_blueprint(criteria_api)
+    app.register_blueprint(criteria_pages)

@@ -2,4 +2,9 @@
 
 
 def init_app(app):
-    pass
+    from ledger.extensions import api
+    from ledger.learning.cycle.api import cycle_api
+    from ledger.learning.cycle.routes import cycle_pages
+
+    api.register_blueprint(cycle_api)
+    app.register_blueprint(cycle_pages)

@@ -2,4 +2,9 @@
 
 
 def init_app(app):
-    pass
+    from ledger.extensions import api
+    from ledger.learning.plans.api import plans_api
+    from ledger.learning.plans.routes import plan_pages
+
+    api.register_blueprint(plans_api)
+    app.register_blueprint(plan_pages)

@@ -2,5 +2,20 @@
 registration (đăng ký), and each unit's population and household count."""
 
 
+def follow_population(unit, population_delta: int, households_delta: int) -> None:
+    """community's `population_changes` hook: a unit's own counts changed, so its subtree sums follow."""
+    from ledger.learning.tallies import bump_base
+
+    bump_base(unit, population=population_delta, households=households_delta)
+
+
 def init_app(app):
-    pass
+    from ledger.accounts.community.services.members import population_changes
+    from ledger.core.hooks import register
+    from ledger.extensions import api
+    from ledger.learning.registry.api import registry_api
+    from ledger.learning.registry.routes import registry_pages
+
+    register(population_changes, follow_population)
+    api.register_blueprint(registry_api)
+    app.register_blueprint(registry_pages)

@@ -1,4 +1,5 @@
 """Judging a student against validated rules: one reason per condition, in Vietnamese, and a score.
+The Reason record, the "đạt"/"không đạt" verdict and the scored sum come from the shared judging core.
 
 Missing or malformed student data fails its condition (so a `not` above it passes) and earns no points.
 """
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ledger.core.i18n import _
+from ledger.core.judging import Reason, total, verdict
 from ledger.scholarships.rules.describe import requirement, subject
 from ledger.scholarships.rules.fields import DOMAINS, FIELD_LABELS, in_domain, score_key
 from ledger.scholarships.rules.validate import LISTS, validate_rules, validate_scoring
@@ -14,13 +16,6 @@ from ledger.scholarships.rules.validate import LISTS, validate_rules, validate_s
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge,
            "lt": operator.lt, "lte": operator.le}
 _MISSING = object()
-
-
-@dataclass(frozen=True)
-class Reason:
-    field: str
-    passed: bool
-    text: str
 
 
 @dataclass(frozen=True)
@@ -66,12 +61,12 @@ def _leaf_reason(node: Mapping, student) -> Reason:
     actual = _student_value(student, field)
     if actual is _MISSING:
         return Reason(field, False, _("%(field)s không có dữ liệu: %(verdict)s",
-                                      field=FIELD_LABELS[field], verdict=_("không đạt")))
+                                      field=FIELD_LABELS[field], verdict=verdict(False)))
     passed = _holds(field, op, actual, node[op])
     details = "; ".join([*_certificate(field, actual, student), requirement(field, op, node[op])])
     return Reason(field, passed, _("%(subject)s (%(details)s): %(verdict)s",
                                    subject=subject(field, actual), details=details,
-                                   verdict=_("đạt") if passed else _("không đạt")))
+                                   verdict=verdict(passed)))
 
 
 def _evaluate(node: Mapping, student, reasons: list[Reason]) -> bool:
@@ -100,5 +95,5 @@ def score(scoring, student: Mapping) -> int:
     """Sum of the points the student's values earn; missing data earns nothing."""
     validate_scoring(scoring)
     values = {field: _student_value(student, field) for field in scoring}
-    return sum(table.get(score_key(values[field]), 0)
-               for field, table in scoring.items() if values[field] is not _MISSING)
+    return total(table.get(score_key(values[field]), 0)
+                 for field, table in scoring.items() if values[field] is not _MISSING)

@@ -108,7 +108,7 @@ def test_membership_against_population(api):
         api.post("/units/SL-B1/members", json={"full_name": name})
     api.post("/units/SL-B3/members", json={"full_name": "D"})
     r = api.put("/units/SL-X01/population", json={"population": 15})
-    assert r.json == {"unit": "SL-X01", "members": 3, "population": 15, "percent": 20.0}
+    assert r.json == {"unit": "SL-X01", "members": 3, "population": 15, "percent": 20.0, "households": None}
     api.put("/units/SL-X02/population", json={"population": 25})
     # The province counts its people in its communes: 4 members of 40 people.
     assert api.get("/units/SL/membership").json == {"unit": "SL", "members": 4, "population": 40, "percent": 10.0}

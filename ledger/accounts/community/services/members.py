@@ -126,11 +126,25 @@ def count_members(unit: Unit, year: int | None = None) -> int:
         Member.unit_id.in_(subtree_ids(unit)), *active_in(year))) or 0
 
 
-def set_population(unit: Unit, population: int, *, by=None) -> Unit:
-    before = {"population": unit.population}
+# Hook: the learning society keeps subtree sums of population and households; each function here is called
+# as (unit, population_delta, households_delta) whenever set_population changes a unit's own counts.
+population_changes: list = []
+UNCHANGED = object()
+
+
+def set_population(unit: Unit, population: int, *, households=UNCHANGED, by=None) -> Unit:
+    """The unit's own population and, when given, its number of households (số hộ); None clears one."""
+    before = {"population": unit.population, "households": unit.households}
     unit.population = population
+    if households is not UNCHANGED:
+        unit.households = households
     db.session.flush()
-    audit.record("unit.population", "unit", unit.code, by=by, before=before, after={"population": population})
+    after = {"population": unit.population, "households": unit.households}
+    population_delta = (after["population"] or 0) - (before["population"] or 0)
+    households_delta = (after["households"] or 0) - (before["households"] or 0)
+    for hook in population_changes:
+        hook(unit, population_delta, households_delta)
+    audit.record("unit.population", "unit", unit.code, by=by, before=before, after=after)
     return unit
 
 
