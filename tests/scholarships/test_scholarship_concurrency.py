@@ -1,7 +1,5 @@
 """Requests at the same moment on PostgreSQL, each thread with its own client and session: an award
 is paid once, a round is decided once, and two rounds cannot together promise more than the fund has."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -10,23 +8,10 @@ from ledger.accounts.treasury.models import Disbursement
 from ledger.core.dates import vn_today
 from ledger.extensions import db
 from ledger.scholarships.models import Award
+from tests.racing import post_at_once
 
 pytestmark = pytest.mark.postgres
 TODAY = vn_today().isoformat()
-
-
-def at_once(app, api, requests):
-    """POST every (path, body) in its own thread, released together; the responses in order."""
-    barrier = threading.Barrier(len(requests))
-
-    def send(request):
-        path, body = request
-        barrier.wait(timeout=60)
-        response = app.test_client().post("/api/v1" + path, json=body,
-                                          headers={"Authorization": f"Bearer {api.token}"})
-        return response.status_code, response.get_json()
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return list(pool.map(send, requests))
 
 
 def test_an_award_paid_twice_at_once_is_paid_once(app, people, decided):
@@ -67,3 +52,8 @@ def test_two_rounds_cannot_promise_the_same_money(app, people, program, round_bo
     assert sorted((status, (reply or {}).get("code")) for status, reply in results) == [
         (200, None), (422, "over_budget")]
     assert people["treasurer"].get("/funds/QKH-SL").json["committed"] == 30_000_000
+
+
+def at_once(app, api, requests):
+    """Every (path, body) by the same caller at once."""
+    return post_at_once(app, [(api, path, body) for path, body in requests])

@@ -103,14 +103,24 @@ def get_set(code: str) -> CriteriaSet:
 
 def applicable_set(unit: Unit, model: str, year: int) -> CriteriaSet:
     """The set of the nearest unit at or above `unit` with year_from ≤ year (the latest year_from there)."""
+    found = nearest_set(unit, model, year)
+    if found is None:
+        raise NotEligible(no_set_message(unit, model, year), field="model")
+    return found
+
+
+def no_set_message(unit: Unit, model: str, year: int) -> str:
+    return _("Chưa có bộ tiêu chí %(model)s nào áp dụng cho đơn vị %(unit)s năm %(year)s.",
+             model=model_label(model), unit=unit.code, year=year)
+
+
+def nearest_set(unit: Unit, model: str, year: int) -> CriteriaSet | None:
+    """applicable_set, or None where no set applies yet (a page says so instead of refusing)."""
     codes = list(reversed(unit.ancestor_codes))          # the unit first, the root last
     rows = db.session.execute(
         select(CriteriaSet, Unit.code).join(Unit, Unit.id == CriteriaSet.owner_unit_id)
         .where(Unit.code.in_(codes), CriteriaSet.model == model, CriteriaSet.year_from <= year)).all()
-    if not rows:
-        raise NotEligible(_("Chưa có bộ tiêu chí %(model)s nào áp dụng cho đơn vị %(unit)s năm %(year)s.",
-                            model=model_label(model), unit=unit.code, year=year), field="model")
-    return min(rows, key=lambda row: (codes.index(row[1]), -row[0].year_from))[0]
+    return min(rows, key=lambda row: (codes.index(row[1]), -row[0].year_from))[0] if rows else None
 
 
 def visible_sets(unit: Unit) -> list[CriteriaSet]:

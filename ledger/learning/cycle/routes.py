@@ -8,7 +8,6 @@ from ledger.accounts.treasury.schemas import load_form
 from ledger.core import permissions
 from ledger.core.dates import vn_today
 from ledger.core.edge import refusable, unit_of_work
-from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
 from ledger.core.web import login_required
 from ledger.learning.criteria import rules
@@ -56,10 +55,9 @@ def assess_form(subject_id, problem: dict | None = None):
 
 def assess_form_context(subject, year: int) -> dict:
     """The applying set's criteria for the form (asked ones) and the computed ones with their figure."""
-    try:
-        criteria_set = criteria.applicable_set(subject.unit, subject.model, year)
-    except LedgerError as exc:
-        return {"set": None, "missing": exc.detail}
+    criteria_set = criteria.nearest_set(subject.unit, subject.model, year)
+    if criteria_set is None:
+        return {"set": None, "missing": criteria.no_set_message(subject.unit, subject.model, year)}
     definition = criteria.definition(criteria_set)
     shown = figures.computed_figures(subject, year, definition)
     return {"set": criteria_set, "scored": rules.is_scored(definition), "criteria": definition["criteria"],
@@ -87,9 +85,8 @@ def assessment_form_data(subject) -> dict:
     form, year = request.form, chosen_year()
     data = {"year": year, "assessed_on": form.get("assessed_on") or None, "self": form.get("self") == "1",
             "note": form.get("note", "")}
-    try:
-        criteria_set = criteria.applicable_set(subject.unit, subject.model, year)
-    except LedgerError:
+    criteria_set = criteria.nearest_set(subject.unit, subject.model, year)
+    if criteria_set is None:
         return {**data, "answers": {}}  # the service refuses it with the reason
     scored, answers = criteria_set.pass_mark is not None, {}
     for criterion in criteria_set.criteria:

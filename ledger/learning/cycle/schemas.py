@@ -67,19 +67,6 @@ class RecognitionItemOut(Schema):
     assessment = fields.Integer()
 
 
-class RecognitionOut(Schema):
-    id = fields.Integer()
-    unit = fields.Function(lambda r: r.unit.code)
-    year = fields.Integer()
-    model = fields.String()
-    decision_number = fields.String()
-    decided_on = fields.Date()
-    recognized = fields.Function(lambda r: [item.subject_id for item in r.items])
-    refused = fields.Function(lambda r: getattr(r, "refused", []))
-    items = fields.Function(lambda r: RecognitionItemOut(many=True).dump(item_rows(r)))
-    created_at = fields.DateTime()
-
-
 class RecognitionSummaryOut(Schema):
     id = fields.Integer()
     unit = fields.Function(lambda r: r.unit.code)
@@ -88,6 +75,13 @@ class RecognitionSummaryOut(Schema):
     decision_number = fields.String()
     decided_on = fields.Date()
     count = fields.Function(lambda r: len(r.items))
+
+
+class RecognitionOut(RecognitionSummaryOut):
+    recognized = fields.Function(lambda r: [item.subject_id for item in r.items])
+    refused = fields.Function(lambda r: getattr(r, "refused", []))
+    items = fields.Function(lambda r: RecognitionItemOut(many=True).dump(item_rows(r)))
+    created_at = fields.DateTime()
 
 
 class RecognitionList(Schema):

@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ledger.core.i18n import _
+from ledger.core.money import format_number
 from ledger.core.schemas import Schema
 from ledger.learning.plans.services import MEASURES
 
@@ -24,7 +25,7 @@ class Figure(fields.Decimal):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ma.ValidationError(_("Phải là một số."))
         if not 0 <= value <= MAX_TARGET:
-            raise ma.ValidationError(_("Phải từ 0 đến %(max)s.", max=f"{MAX_TARGET:,}".replace(",", ".")))
+            raise ma.ValidationError(_("Phải từ 0 đến %(max)s.", max=format_number(MAX_TARGET)))
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -1,7 +1,5 @@
 """Requests at the same moment on PostgreSQL, each thread with its own client and session: two approvers
 recognising the same subjects give one decision and one 409, and two assessors leave one current row."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -11,22 +9,9 @@ from ledger.learning import tallies
 from ledger.learning.models import Assessment, Recognition, RecognitionItem
 from ledger.units.services import get_unit
 from tests.learning.cycle.conftest import FAIL, PASS, YEAR
+from tests.racing import post_at_once
 
 pytestmark = pytest.mark.postgres
-
-
-def at_once(app, requests):
-    """POST every (api, path, body) in its own thread, released together; (status, json) in order."""
-    barrier = threading.Barrier(len(requests))
-
-    def send(request):
-        api, path, body = request
-        barrier.wait(timeout=60)
-        response = app.test_client().post("/api/v1" + path, json=body,
-                                          headers={"Authorization": f"Bearer {api.token}"})
-        return response.status_code, response.get_json()
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return list(pool.map(send, requests))
 
 
 def kept(code: str) -> dict:
@@ -41,7 +26,7 @@ def test_two_approvers_at_once_recognise_each_subject_once(app, assess, people, 
         assess(subject_id, PASS)
     body = {"year": YEAR, "model": "family", "decision_number": "5/QĐ", "decided_on": f"{YEAR}-11-20",
             "subjects": ids}
-    results = at_once(app, [(people[who], "/units/LP-X/learning/recognitions", body)
+    results = post_at_once(app, [(people[who], "/units/LP-X/learning/recognitions", body)
                             for who in ("approver", "approver2")])
     assert sorted((status, reply.get("code")) for status, reply in results) == [(201, None), (409, "invalid_state")]
     db.session.rollback()
@@ -54,7 +39,7 @@ def test_two_approvers_at_once_recognise_each_subject_once(app, assess, people, 
 def test_two_assessors_at_once_leave_one_current_assessment(app, people, subject, attempt):
     family = subject("LP-X-1", "Hộ ông Lò Văn Xuân")
     path = f"/learning/subjects/{family}/assessments"
-    results = at_once(app, [(people["assessor"], path, {"year": YEAR, "answers": PASS}),
+    results = post_at_once(app, [(people["assessor"], path, {"year": YEAR, "answers": PASS}),
                             (people["assessor2"], path, {"year": YEAR, "answers": FAIL})])
     assert [status for status, _reply in results] == [201, 201], results
     db.session.rollback()
@@ -67,7 +52,7 @@ def test_two_assessors_at_once_leave_one_current_assessment(app, people, subject
 def test_an_assessment_racing_a_recognition_never_unfreezes_it(app, assess, people, subject):
     family = subject("LP-X-1", "Hộ ông Lò Văn Xuân")
     assess(family, PASS)
-    results = at_once(app, [
+    results = post_at_once(app, [
         (people["approver"], "/units/LP-X/learning/recognitions",
          {"year": YEAR, "model": "family", "decision_number": "6/QĐ", "decided_on": f"{YEAR}-11-20",
           "subjects": [family]}),

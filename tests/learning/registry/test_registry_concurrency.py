@@ -1,7 +1,5 @@
 """At the same moment on PostgreSQL, each request in its own thread: a registration is written and counted
 once, and a household moved twice at once moves once (the second finds it already there)."""
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -12,22 +10,10 @@ from ledger.learning import tallies
 from ledger.learning.models import Registration
 from ledger.units.services import get_unit
 from tests.learning.registry.conftest import tally
+from tests.racing import post_at_once
 
 pytestmark = pytest.mark.postgres
 YEAR = vn_today().year
-
-
-def at_once(app, api, requests):
-    barrier = threading.Barrier(len(requests))
-
-    def send(request):
-        path, body = request
-        barrier.wait(timeout=60)
-        response = app.test_client().post("/api/v1" + path, json=body,
-                                          headers={"Authorization": f"Bearer {api.token}"})
-        return response.status_code, response.get_json()
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return list(pool.map(send, requests))
 
 
 def test_a_registration_sent_four_times_at_once_counts_once(app, api_as, tree):
@@ -48,3 +34,8 @@ def test_a_household_moved_twice_at_once_moves_once(app, api_as, tree):
     db.session.rollback()
     assert tally("RP-X", YEAR) == (0, 0, 0, 0) and tally("RP-Y", YEAR) == (1, 0, 0, 0)
     assert tallies.verify_counts(get_unit("VN")) == []
+
+
+def at_once(app, api, requests):
+    """Every (path, body) by the same caller at once."""
+    return post_at_once(app, [(api, path, body) for path, body in requests])
