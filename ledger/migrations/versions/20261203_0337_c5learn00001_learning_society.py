@@ -205,6 +205,11 @@ def upgrade():
 
     set_report_kinds("'monthly','quarterly','yearly','emulation'")
     # ### end Alembic commands ###
+    # Populations recorded before this revision enter the kept subtree sums (ledger learning check agrees).
+    op.execute("INSERT INTO learning_subtree_counts (unit_id, population, households) "
+               "SELECT a.id, SUM(COALESCE(u.population, 0)), SUM(COALESCE(u.households, 0)) FROM units a "
+               "JOIN units u ON (u.path = a.path OR substr(u.path, 1, length(a.path) + 1) = a.path || '/') "
+               "WHERE u.population IS NOT NULL OR u.households IS NOT NULL GROUP BY a.id")
 
 
 def set_report_kinds(kinds: str) -> None:
