@@ -305,9 +305,8 @@ class SonLaYear:
 
     def subject(self, model: str, name: str, **data):
         data.setdefault("address", f"{self.place}, tỉnh Sơn La")
-        subject = registry.create_subject(self.commune, {"model": model, "name": name, **data}, by=self.by)
-        registry.register(subject, SON_LA_YEAR, on=date(SON_LA_YEAR, 2, 20), by=self.by)
-        return subject
+        return registry.create_subject(self.commune, {"model": model, "name": name, "year": SON_LA_YEAR,
+                                                      "registered_on": date(SON_LA_YEAR, 2, 20), **data}, by=self.by)
 
     def assess(self, subject, answers: dict, on: date, note: str = "") -> None:
         found = assessments.assess(subject, {"year": SON_LA_YEAR, "answers": answers, "assessed_on": on,

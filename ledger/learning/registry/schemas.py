@@ -18,6 +18,9 @@ class SubjectIn(Schema):
     publish_consent = fields.Boolean(load_default=False)
     kind = fields.String(load_default="", validate=validate.Length(max=40))
     clan = fields.Integer(strict=True, load_default=None, allow_none=True)
+    year = fields.Integer(strict=True, load_default=None, validate=validate.Range(2000, 2100),
+                          metadata={"description": "năm đăng ký (mặc định: năm nay)"})
+    registered_on = fields.Date(load_default=None)
 
 
 class SubjectUpdateIn(Schema):

@@ -121,7 +121,8 @@ def describe(subject: LearningSubject) -> dict:
 
 
 def create_subject(unit: Unit, data: dict, *, by=None) -> LearningSubject:
-    """A new subject at `unit`, registered for the current year (API.md `POST /units/{code}/learning/subjects`)."""
+    """A new subject at `unit`, registered for `year` (default: the current year) — API.md
+    `POST /units/{code}/learning/subjects`."""
     usable_unit(unit)
     model = data["model"]
     if model not in MODELS:
@@ -139,7 +140,9 @@ def create_subject(unit: Unit, data: dict, *, by=None) -> LearningSubject:
     db.session.add(subject)
     db.session.flush()
     audit.record("learning.subject.create", "learning_subject", subject.id, by=by, after=describe(subject))
-    register(subject, vn_today().year, by=by)
+    year = data.get("year") or vn_today().year
+    register(subject, year, on=data.get("registered_on") or (None if year == vn_today().year else date(year, 1, 1)),
+             by=by)
     return subject
 
 

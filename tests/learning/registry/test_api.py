@@ -23,6 +23,15 @@ def test_create_answers_the_contract_and_registers_this_year(api_as, tree):
     assert tally("RP-X-2", YEAR) is None and tally("RP-Y", YEAR) is None
 
 
+def test_a_subject_recorded_late_is_registered_for_the_year_it_names(api_as, tree):
+    api = api_as(("RP-X", "reviewer"))
+    body = api.post("/units/RP-X-1/learning/subjects", {**FAMILY, "year": YEAR - 1}).json
+    detail = api.get(f"/learning/subjects/{body['id']}").json
+    assert [(r["year"], r["unit"], r["registered_on"]) for r in detail["registrations"]] == [
+        (YEAR - 1, "RP-X-1", f"{YEAR - 1}-01-01")]
+    assert tally("RP", YEAR - 1) == (1, 0, 0, 0) and tally("RP", YEAR) is None
+
+
 def test_list_covers_the_subtree_filters_by_model_and_pages(api_as, tree):
     admin = api_as(("RP", "admin"))
     for code, model, name in (("RP-X-1", "family", "Hộ A"), ("RP-X-2", "family", "Hộ B"),
