@@ -41,6 +41,12 @@ def subjects_query(unit: Unit, model: str | None = None):
     return stmt.where(LearningSubject.model == model) if model else stmt
 
 
+def subjects_at(unit: Unit) -> list[LearningSubject]:
+    """The subjects registered at the unit itself (not below it)."""
+    return list(db.session.scalars(select(LearningSubject).where(LearningSubject.unit_id == unit.id)
+                                   .order_by(LearningSubject.id)))
+
+
 def list_subjects(unit: Unit, *, model: str | None = None, year: int | None = None, q: str | None = None,
                   limit: int = 50, offset: int = 0):
     """(subjects, total) of the subtree by unit then name; `year` keeps those registered that year, `q` searches

@@ -16,6 +16,7 @@ from ledger.units.services import get_unit
 from tests.learning.registry.conftest import base, tally
 
 YEAR = vn_today().year
+YEAR_DAY = vn_today().isoformat()
 
 
 def new(code, name, model="family", **extra):
@@ -124,6 +125,22 @@ def test_a_merged_unit_takes_no_subjects(tree):
     unit.status = "merged"
     with pytest.raises(InvalidState):
         services.create_subject(unit, {"model": "family", "name": "Hộ A"}, by=None)
+
+
+def test_merging_a_commune_moves_its_own_subjects_and_this_years_counts(api_as, tree):
+    clan = new("RP-X", "Dòng họ Lò", model="clan")              # kept at the commune itself
+    new("RP-X-1", "Hộ ông Lò Văn Xuân")                          # at a branch: the branch moves, not the subject
+    api = api_as(("RP", "admin"))
+    merged = api.post("/units/RP-X/merge", {"into": "RP-Y", "on": YEAR_DAY})
+    assert merged.status_code == 200, merged.json
+    db.session.expire_all()
+    assert db.session.get(LearningSubject, clan.id).unit.code == "RP-Y"
+    assert get_unit("RP-X-1").parent.code == "RP-Y"
+    # by hand: RP-Y now holds the clan and (through its new branch) the family; RP-X keeps nothing this year
+    assert tally("RP-Y", YEAR, "clan") == (1, 0, 0, 0) and tally("RP-X", YEAR, "clan") == (0, 0, 0, 0)
+    assert tally("RP-Y", YEAR) == (1, 0, 0, 0) and tally("RP-X", YEAR) == (0, 0, 0, 0)
+    assert tally("RP", YEAR, "clan") == (1, 0, 0, 0) and tally("RP", YEAR) == (1, 0, 0, 0)
+    assert tallies.verify_counts(get_unit("RP")) == []
 
 
 def test_population_put_with_households_keeps_the_subtree_sums(api_as, tree):

@@ -19,6 +19,10 @@ from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import claim_active, move_unit
 
+# Features that keep things at a unit (ledger.learning's registry) move them to `into`: (unit, into, by),
+# called once the children have moved and before the unit is marked merged.
+unit_merging: list = []
+
 
 def merge_unit(unit: Unit, into: Unit, on: date, *, by) -> Unit:
     # Both rows locked and re-read first: of two merges of one unit the second gets 409 invalid_state.
@@ -37,6 +41,8 @@ def merge_unit(unit: Unit, into: Unit, on: date, *, by) -> Unit:
     posted.append(post(in_drafts, memo, by))
     for child in db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.status == "active")).all():
         move_unit(child, into.code, by=by)
+    for merging in unit_merging:
+        merging(unit, into, by)
     unit.status, unit.merged_into, unit.merged_on = "merged", into, on
     unit.closed_through = max(on, unit.closed_through or on)
     db.session.flush()
