@@ -238,14 +238,15 @@ RemittanceList = list_schema(RemittanceOut, "RemittanceList")
 CONTRIBUTOR_LINE = re.compile(r"^(?P<name>.+?)\s*[:;\t]\s*(?P<amount>[^:;\t]+)$")
 
 
-def load_form(schema_cls, data: dict, errors: dict | None = None) -> dict:
-    """Validate form data with an *In schema; every problem, the parser's too, in one ValidationFailed."""
+def load_form(schema_cls, data: dict, errors: dict | None = None, *, flatten=None) -> dict:
+    """Validate form data with an *In schema; every problem, the parser's too, in one ValidationFailed.
+    `flatten` names nested problems (default flat_errors: "donor_name"; a form of rows may keep positions)."""
     errors = dict(errors or {})
     try:
         loaded = schema_cls().load(data)
     except ValidationError as exc:
         loaded = None
-        for key, messages in flat_errors(exc.messages).items():
+        for key, messages in (flatten or flat_errors)(exc.messages).items():
             errors.setdefault(key, messages)
     if errors:
         raise ValidationFailed(errors=translate_messages(errors))

@@ -1,12 +1,9 @@
 """The criteria-set form: rows of criteria (code, name, points, minimum, computed share) and of grades as
 plain inputs, read into the API's body shape, and a set (or what was typed) turned back into the form's values.
 """
-from marshmallow import ValidationError
 
 from ledger.core.dates import vn_today
-from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _, _l
-from ledger.core.web import translate_messages
 from ledger.learning.criteria.services import MODEL_LABELS, describe
 from ledger.units.models import LEVELS
 
@@ -79,19 +76,6 @@ def read(form, *, with_identity: bool = False, owner: str | None = None) -> tupl
     if with_identity:
         data.update(code=form.get("code", "").strip(), model=form.get("model", ""), owner_unit=owner)
     return data, errors
-
-
-def load(schema_cls, read_result: tuple[dict, dict]) -> dict:
-    data, errors = read_result
-    try:
-        loaded = schema_cls().load(data)
-    except ValidationError as exc:
-        loaded = None
-        for key, texts in flat(exc.messages).items():
-            errors.setdefault(key, texts)
-    if errors:
-        raise ValidationFailed(errors=translate_messages(errors))
-    return loaded
 
 
 def _text(value) -> str:

@@ -6,11 +6,12 @@ import re
 from flask import Blueprint, g, render_template, request, url_for
 
 from ledger.accounts.treasury.routes import problem_of, saved
+from ledger.accounts.treasury.schemas import load_form
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
 from ledger.core.edge import refusable, unit_of_work
-from ledger.core.errors import LedgerError, NotEligible
+from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
 from ledger.learning.criteria import forms, schemas, services
 from ledger.learning.models import MODELS
@@ -25,7 +26,7 @@ ROW = re.compile(r"^criteria\[(\d+)\]\.?(.*)$")
 def criteria_list(code):
     unit = unit_for(code, "read")
     year = vn_today().year
-    applying = {model: _applying(unit, model, year) for model in MODELS}
+    applying = {model: services.nearest_set(unit, model, year) for model in MODELS}
     return render_template("learning/criteria/list.html", unit=unit, year=year, sets=services.visible_sets(unit),
                            applying=applying, model_labels=services.MODEL_LABELS, banner=services.DEFAULT_BANNER,
                            can_plan=permissions.allowed(g.user, "plan", unit))
@@ -38,7 +39,7 @@ def criteria_new(code, problem: dict | None = None):
     model = request.values.get("model") if request.values.get("model") in MODELS else "family"
     status = problem["status"] if problem else 200
     return render_template("learning/criteria/form.html", unit=unit, model=model, problem=problem, creating=True,
-                           values=forms.values_for_new(unit, model, _applying(unit, model, vn_today().year),
+                           values=forms.values_for_new(unit, model, services.nearest_set(unit, model, vn_today().year),
                                                        request.form if problem else None),
                            **forms.choices()), status
 
@@ -73,22 +74,16 @@ def criteria_update(set_code):
     return refusable(lambda: _update(criteria_set), lambda exc: criteria_page(set_code, problem=_problem(exc)))
 
 
-def _applying(unit, model, year):
-    try:
-        return services.applicable_set(unit, model, year)
-    except NotEligible:
-        return None
-
-
 def _create(unit):
-    data = forms.load(schemas.CriteriaSetIn, forms.read(request.form, with_identity=True, owner=unit.code))
+    data = load_form(schemas.CriteriaSetIn, *forms.read(request.form, with_identity=True, owner=unit.code),
+                     flatten=forms.flat)
     created = services.create_set(data, by=g.user, owner=unit)
     return saved(url_for("learning_criteria.criteria_page", set_code=created.code),
                  _("Đã tạo bộ tiêu chí %(code)s.", code=created.code))
 
 
 def _update(criteria_set):
-    data = forms.load(schemas.CriteriaSetUpdateIn, forms.read(request.form))
+    data = load_form(schemas.CriteriaSetUpdateIn, *forms.read(request.form), flatten=forms.flat)
     services.update_set(criteria_set, data, by=g.user)
     return saved(url_for("learning_criteria.criteria_page", set_code=criteria_set.code),
                  _("Đã lưu bộ tiêu chí %(code)s.", code=criteria_set.code))
