@@ -26,7 +26,7 @@ from ledger.learning.cycle.services import assessments, recognitions
 from ledger.learning.models import Registration
 from ledger.learning.registry import services as registry
 from ledger.units.models import Unit
-from ledger.units.services import get_unit, subtree_filter
+from ledger.units.services import get_unit, subtree_ids
 
 # ---- answers ------------------------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ PLACES = {
 
 def has_registrations(unit: Unit, year: int) -> bool:
     return bool(db.session.scalar(select(exists().where(
-        Registration.year == year, Registration.unit_id.in_(select(Unit.id).where(subtree_filter(unit.path)))))))
+        Registration.year == year, Registration.unit_id.in_(subtree_ids(unit))))))
 
 
 def family_name(head: str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ledger.extensions import db
 from ledger.learning.models import MODELS, SubtreeCount, Tally
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import subtree_ids
 
 COUNTS = ("registered", "assessed", "passed", "recognized")
 
@@ -41,17 +41,20 @@ def bump(unit: Unit, year: int, model: str, **deltas: int) -> None:
         _shift_tallies(ancestor_ids(unit), year, model, deltas, 1)
 
 
+def carry(from_unit: Unit, to_unit: Unit, year: int, model: str, counts: dict[str, int]) -> None:
+    """A subject's counts for year and model move from one unit's line to another's; the ancestors both
+    share (the root among them) are left alone."""
+    old_line, new_line = ancestor_ids(from_unit), ancestor_ids(to_unit)
+    counts = {name: change for name, change in counts.items() if change}
+    if counts:
+        _shift_tallies([uid for uid in old_line if uid not in new_line], year, model, counts, -1)
+        _shift_tallies([uid for uid in new_line if uid not in old_line], year, model, counts, 1)
+
+
 def bump_base(unit: Unit, *, population: int = 0, households: int = 0) -> None:
     """Add a change of the unit's own population or households to its and its ancestors' subtree sums."""
-    if not (population or households):
-        return
-    unit_ids = ancestor_ids(unit)
-    _ensure_rows(SubtreeCount.__table__, [{"unit_id": uid, "population": 0, "households": 0} for uid in unit_ids],
-                 ["unit_id"])
-    db.session.execute(update(SubtreeCount).where(SubtreeCount.unit_id.in_(unit_ids))
-                       .values(population=SubtreeCount.population + population,
-                               households=SubtreeCount.households + households)
-                       .execution_options(synchronize_session=False))
+    if population or households:
+        _shift_bases(ancestor_ids(unit), {"population": population, "households": households})
 
 
 def count_new_unit(unit: Unit) -> None:
@@ -80,23 +83,21 @@ def bases_of(unit_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def follow_unit_move(unit: Unit, new_parent: Unit) -> None:
-    """A unit changes parent: its subtree's sums leave the old ancestors and join the new parent's line."""
+    """A unit changes parent: its subtree's sums leave the ancestors it no longer has and join the new ones
+    (the ancestors both lines share, the root among them, are not touched)."""
     old_above = [uid for uid in ancestor_ids(unit) if uid != unit.id]
     new_above = ancestor_ids(new_parent)
-    own = db.session.execute(select(Tally).where(Tally.unit_id == unit.id)).scalars().all()
-    for row in own:
+    leaving = [uid for uid in old_above if uid not in new_above]
+    joining = [uid for uid in new_above if uid not in old_above]
+    for row in db.session.execute(select(Tally).where(Tally.unit_id == unit.id)).scalars().all():
         counts = {name: getattr(row, name) for name in COUNTS}
-        _shift_tallies(old_above, row.year, row.model, counts, -1)
-        _shift_tallies(new_above, row.year, row.model, counts, 1)
+        _shift_tallies(leaving, row.year, row.model, counts, -1)
+        _shift_tallies(joining, row.year, row.model, counts, 1)
     base = bases_of([unit.id])[unit.id]
-    for ids, sign in ((old_above, -1), (new_above, 1)):
-        if ids and any(base.values()):
-            _ensure_rows(SubtreeCount.__table__, [{"unit_id": uid, "population": 0, "households": 0} for uid in ids],
-                         ["unit_id"])
-            db.session.execute(update(SubtreeCount).where(SubtreeCount.unit_id.in_(ids))
-                               .values(population=SubtreeCount.population + sign * base["population"],
-                                       households=SubtreeCount.households + sign * base["households"])
-                               .execution_options(synchronize_session=False))
+    if any(base.values()):
+        for ids, sign in ((leaving, -1), (joining, 1)):
+            if ids:
+                _shift_bases(ids, {name: sign * value for name, value in base.items()})
 
 
 def _shift_tallies(unit_ids: list[int], year: int, model: str, counts: dict[str, int], sign: int) -> None:
@@ -187,7 +188,7 @@ def recount(root: Unit) -> dict[str, int]:
         db.session.execute(text("LOCK TABLE learning_tallies, learning_subtree_counts IN SHARE ROW EXCLUSIVE MODE"))
     before_counts, before_base = _root_state(root)
     params = _subtree_params(root)
-    subtree = select(Unit.id).where(subtree_filter(root.path))
+    subtree = subtree_ids(root)
     db.session.execute(delete(Tally).where(Tally.unit_id.in_(subtree)).execution_options(synchronize_session=False))
     db.session.execute(delete(SubtreeCount).where(SubtreeCount.unit_id.in_(subtree))
                        .execution_options(synchronize_session=False))
@@ -217,7 +218,7 @@ def verify_counts(root: Unit) -> list[dict]:
     households). Missing rows read as zero. An empty list means they agree."""
     dialect = db.engine.dialect.name
     params = _subtree_params(root)
-    subtree = select(Unit.id).where(subtree_filter(root.path))
+    subtree = subtree_ids(root)
     counted = {(row.unit_id, row.year, row.model): row for row in db.session.execute(
         text(_counted_tallies(dialect)), params)}
     kept = {(row.unit_id, row.year, row.model): row for row in db.session.execute(

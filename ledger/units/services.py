@@ -36,6 +36,11 @@ def subtree_ids(unit: Unit):
     return select(Unit.id).where(subtree_filter(unit.path))
 
 
+def children_of(unit: Unit) -> list[Unit]:
+    """The unit's direct children, by code (every one: for figures per child, not a page of them)."""
+    return list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code)))
+
+
 def ancestors(unit: Unit) -> list[Unit]:
     """Root first, the unit itself last."""
     codes = unit.ancestor_codes

@@ -1,8 +1,9 @@
 """The coverage page behind login (tables per model and per child unit, the chart, a year picker) and its
 A4 PDF."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from ledger.accounts.community.routes import chosen_year
 from ledger.auth.routes import login_required
 from ledger.core import permissions
 from ledger.core.dates import vn_today
@@ -12,12 +13,6 @@ from ledger.learning.criteria.services import MODEL_LABELS
 from ledger.units.access import unit_for
 
 coverage_pages = Blueprint("learning_coverage", __name__, template_folder="templates")
-FIRST_YEAR, LAST_YEAR = 2000, 2200
-
-
-def chosen_year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and FIRST_YEAR <= year <= LAST_YEAR else vn_today().year
 
 
 def year_choices(year: int) -> list[int]:
@@ -44,6 +39,6 @@ def coverage_pdf(code):
 def learning_panel(unit, user) -> Markup:
     """The unit page's section: this year's percentages per model and the way to each learning page."""
     year = vn_today().year
-    figures = services.coverage(unit, year)["models"]
+    figures = services.unit_figures(unit, year)
     return Markup(render_template("learning/coverage/panel.html", unit=unit, year=year, figures=figures,
                                   labels=MODEL_LABELS, can=lambda action: permissions.allowed(user, action, unit)))

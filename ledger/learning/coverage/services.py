@@ -16,7 +16,7 @@ from ledger.learning.coverage import chart
 from ledger.learning.criteria.services import MODEL_LABELS
 from ledger.learning.models import MODELS, Indicator, LearningSubject, Plan, RecognitionItem, Target
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import children_of, subtree_filter
 
 TENTH = Decimal("0.1")
 LEARNING_PERCENT = "learning_percent"
@@ -41,8 +41,9 @@ def model_figures(counts: dict[str, dict[str, int]], base: dict[str, int]) -> di
     return figures
 
 
-def children_of(unit: Unit) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code)))
+def unit_figures(unit: Unit, year: int) -> dict[str, dict]:
+    """The unit's own figures per model (coverage without its children): what the unit page shows."""
+    return model_figures(tallies.tallies_of([unit.id], year)[unit.id], tallies.bases_of([unit.id])[unit.id])
 
 
 def coverage(unit: Unit, year: int) -> dict:
@@ -59,12 +60,13 @@ def coverage(unit: Unit, year: int) -> dict:
 
 def targets_for(unit: Unit, year: int) -> dict[str, Decimal]:
     """model → the unit's target percentage this year: from the nearest plan of the year at or above the unit
-    with a `learning_percent` indicator for that model (the first plan created, then the first indicator, when
-    a unit has several); the target handed down to this very unit, if any, replaces the indicator's own."""
+    with a `learning_percent` indicator for that model (when a unit has several, the latest plan made — the
+    one plans.services.plan_for measures against — then the first indicator); the target handed down to
+    this very unit, if any, replaces the indicator's own."""
     found = db.session.execute(
         select(Indicator, Unit.depth).join(Plan, Plan.id == Indicator.plan_id).join(Unit, Unit.id == Plan.unit_id)
         .where(Unit.code.in_(unit.ancestor_codes), Plan.year == year, Indicator.measure == LEARNING_PERCENT)
-        .order_by(Unit.depth.desc(), Plan.id, Indicator.position)).all()
+        .order_by(Unit.depth.desc(), Plan.id.desc(), Indicator.position)).all()
     chosen: dict[str, Indicator] = {}
     for indicator, _depth in found:
         model = (indicator.params or {}).get("model")

@@ -3,6 +3,7 @@ applying set, computed criteria shown as their figure) and its result; the commu
 (passed, unrecognised subjects of the subtree, ticked), the decision page with its PDFs, and the list."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from ledger.accounts.community.routes import chosen_year
 from ledger.accounts.treasury.routes import shown_again
 from ledger.accounts.treasury.schemas import load_form
 from ledger.core import permissions
@@ -19,11 +20,6 @@ from ledger.learning.registry.services import get_subject
 from ledger.units.access import permitted, unit_for
 
 cycle_pages = Blueprint("learning_cycle", __name__, template_folder="templates")
-
-
-def chosen_year() -> int:
-    year = request.values.get("year", type=int)
-    return year if year and 2000 <= year <= 2200 else vn_today().year
 
 
 def chosen_model() -> str:

@@ -16,7 +16,7 @@ from ledger.learning.criteria.services import MODEL_LABELS
 from ledger.learning.models import Target
 from ledger.learning.plans import measures, schemas
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import children_of, subtree_filter
 
 BLANK_ROWS = 8  # indicator rows the new-plan form offers (Sơn La's plan has seven)
 
@@ -83,10 +83,6 @@ def plan_from(form) -> dict:
     if (form.get("report_due") or "").strip():
         data["report_due"] = form["report_due"].strip()
     return load_form(schemas.PlanIn, data)
-
-
-def children_of(unit: Unit) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code)))
 
 
 def target_grid(plan, unit: Unit) -> list[dict]:

@@ -19,11 +19,12 @@ from ledger.accounts.models import Fund
 from ledger.accounts.queries import reversed_by
 from ledger.accounts.treasury.models import Receipt
 from ledger.extensions import db
+from ledger.learning.coverage.services import model_figures
 from ledger.learning.models import ManualValue
 from ledger.learning.tallies import bases_of, tallies_of
 from ledger.scholarships.models import Award, Student
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import subtree_filter, subtree_ids
 
 ONE_DECIMAL, WHOLE = Decimal("0.1"), Decimal("1")
 
@@ -87,7 +88,7 @@ def sums(scope: Scope, values: dict, source, unit_col, *conditions, joins=()) ->
         per_unit = select(unit_col.label("unit_id"), *(v.label(name) for name, v in values.items())).select_from(source)
         for target, on in joins:
             per_unit = per_unit.join(target, on)
-        per_unit = per_unit.where(unit_col.in_(select(Unit.id).where(subtree_filter(scope.unit.path))),
+        per_unit = per_unit.where(unit_col.in_(subtree_ids(scope.unit)),
                                   *conditions).group_by(unit_col).subquery()
         stmt = select(segment, *(func.coalesce(func.sum(per_unit.c[name]), 0) for name in values)).join(
             Unit, Unit.id == per_unit.c.unit_id)
@@ -220,16 +221,10 @@ def learning_recognized(scope: Scope, params: dict) -> dict:
 
 
 def learning_percent(scope: Scope, params: dict) -> dict:
-    """The coverage percentage: recognised ÷ base, base = households for families when recorded, else the
-    registered subjects of the model; 0 when the base is 0 (as coverage shows it)."""
+    """The coverage percentage of the model, by coverage's own rule (recognised ÷ base)."""
     tallies, bases = learning_counts(scope)
-    model, found = params["model"], {}
-    for unit in scope.units:
-        counts = tallies[unit.id][model]
-        base = bases[unit.id]["households"] if model == "family" and bases[unit.id]["households"] else None
-        base = base or counts["registered"]
-        found[unit.code] = percent(counts["recognized"], base) if base else Decimal("0.0")
-    return found
+    return {unit.code: model_figures(tallies[unit.id], bases[unit.id])[params["model"]]["percent"]
+            for unit in scope.units}
 
 
 # ---- manual ---------------------------------------------------------------------------------

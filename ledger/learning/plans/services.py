@@ -19,7 +19,7 @@ from ledger.extensions import db
 from ledger.learning.models import MODELS, Indicator, ManualValue, Plan, Target
 from ledger.learning.plans import measures
 from ledger.units.models import Unit
-from ledger.units.services import ancestors
+from ledger.units.services import ancestors, children_of
 
 MEASURE_LABELS = {
     "members_percent_population": _l("Hội viên so với dân số (%)"),
@@ -225,7 +225,7 @@ def progress(plan: Plan, unit: Unit | None = None) -> dict:
     """Each indicator's target, actual, percent and met for the unit (default: the plan's), and its child
     units ranked by how many targets they met (then by code). Computed now, from the data."""
     unit = require_inside(plan, unit or plan.unit, "unit")
-    children = list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code)))
+    children = children_of(unit)
     scope = measures.Scope(unit=unit, children=children, year=plan.year)
     explicit = {(t.indicator_id, t.unit_id): t.target for t in db.session.scalars(select(Target).where(
         Target.indicator_id.in_([i.id for i in plan.indicators]), Target.unit_id.in_([u.id for u in scope.units])))}

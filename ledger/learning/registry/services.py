@@ -261,12 +261,13 @@ def move_subject(subject: LearningSubject, to_unit: Unit, *, by=None) -> Learnin
         raise ValidationFailed(field="unit", message=_("Đối tượng đã ở %(unit)s.", unit=to_unit.name))
     year = vn_today().year
     from_unit, before = subject.unit, describe(subject)
-    counts = _current_counts(subject, year)
     registration = _registration(subject.id, year)
     assessment = db.session.scalar(select(Assessment).where(Assessment.subject_id == subject.id,
                                                             Assessment.year == year, Assessment.status == "current"))
     item = db.session.scalar(select(RecognitionItem).where(RecognitionItem.subject_id == subject.id,
                                                            RecognitionItem.year == year))
+    counts = {"registered": int(registration is not None), "assessed": int(assessment is not None),
+              "passed": int(bool(assessment and assessment.is_passed)), "recognized": int(item is not None)}
     for row in (registration, assessment, item):
         if row is not None:
             row.unit_id = to_unit.id
@@ -274,21 +275,10 @@ def move_subject(subject: LearningSubject, to_unit: Unit, *, by=None) -> Learnin
     if subject.clan is not None and not subject.clan.unit.is_within(commune_of(to_unit)):
         subject.clan = None
     db.session.flush()
-    tallies.bump(from_unit, year, subject.model, **{name: -value for name, value in counts.items()})
-    tallies.bump(to_unit, year, subject.model, **counts)
+    tallies.carry(from_unit, to_unit, year, subject.model, counts)
     audit.record("learning.subject.move", "learning_subject", subject.id, by=by, before=before,
                  after={**describe(subject), "from": from_unit.code, "year": year, "moved": counts})
     return subject
-
-
-def _current_counts(subject: LearningSubject, year: int) -> dict[str, int]:
-    """What the subject adds to its unit's tallies for `year`: registered, assessed, passed, recognized."""
-    assessment = db.session.scalar(select(Assessment).where(Assessment.subject_id == subject.id,
-                                                            Assessment.year == year, Assessment.status == "current"))
-    recognized = db.session.scalar(select(exists().where(RecognitionItem.subject_id == subject.id,
-                                                         RecognitionItem.year == year)))
-    return {"registered": int(_registration(subject.id, year) is not None), "assessed": int(assessment is not None),
-            "passed": int(bool(assessment and assessment.is_passed)), "recognized": int(bool(recognized))}
 
 
 def moves_of(subject: LearningSubject) -> list[dict]:
