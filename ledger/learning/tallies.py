@@ -8,8 +8,8 @@ population and households recorded in the subtree. Both are sums over the unit a
 from collections import defaultdict
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ledger.accounts.posting import dialect_insert
 from ledger.extensions import db
 from ledger.learning.models import MODELS, SubtreeCount, Tally
 from ledger.units.models import Unit
@@ -23,15 +23,10 @@ def ancestor_ids(unit: Unit) -> list[int]:
     return list(db.session.scalars(select(Unit.id).where(Unit.code.in_(unit.ancestor_codes))))
 
 
-def _insert(table):
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def _ensure_rows(table, keys: list[dict], conflict: list[str]) -> None:
     """Create the missing rows at zero; concurrent creators do not collide (ON CONFLICT DO NOTHING)."""
     if keys:
-        db.session.execute(_insert(table).values(keys).on_conflict_do_nothing(index_elements=conflict))
+        db.session.execute(dialect_insert(table).values(keys).on_conflict_do_nothing(index_elements=conflict))
 
 
 def bump(unit: Unit, year: int, model: str, **deltas: int) -> None:

@@ -3,13 +3,15 @@ applying set, computed criteria shown as their figure) and its result; the commu
 (passed, unrecognised subjects of the subtree, ticked), the decision page with its PDFs, and the list."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ledger.accounts.community.routes import chosen_year
+from ledger.accounts.community.routes import chosen_year, status_of
 from ledger.accounts.treasury.routes import shown_again
 from ledger.accounts.treasury.schemas import load_form
 from ledger.core import permissions
 from ledger.core.dates import vn_today
 from ledger.core.edge import refusable, unit_of_work
 from ledger.core.i18n import _
+from ledger.core.inputs import parse_id
+from ledger.core.judging import verdict
 from ledger.core.web import login_required
 from ledger.learning.criteria import rules
 from ledger.learning.criteria import services as criteria
@@ -27,10 +29,6 @@ def chosen_model() -> str:
     if model not in MODELS:
         abort(404)
     return model
-
-
-def status_of(problem: dict | None) -> int:
-    return (problem or {}).get("status", 200)
 
 
 # ---- assessing a subject ------------------------------------------------------------------------
@@ -72,7 +70,7 @@ def assess_save(subject_id):
 def save_assessment(subject):
     made = assessments.assess(subject, load_form(schemas.AssessmentIn, assessment_form_data(subject)), by=g.user)
     flash(_("Đã lưu kết quả đánh giá năm %(year)s: %(verdict)s.", year=made.year,
-            verdict=_("đạt") if made.is_passed else _("không đạt")))
+            verdict=verdict(made.is_passed)))
     return redirect(url_for("learning_cycle.assessment_page", assessment_id=made.id), 303)
 
 
@@ -92,7 +90,7 @@ def assessment_form_data(subject) -> dict:
         if scored:
             typed = form.get(f"answer_{code}", "").strip()
             if typed:
-                answers[code] = int(typed) if typed.isdigit() else typed
+                answers[code] = int(typed) if typed.isascii() and typed.isdigit() else typed  # "²" stays text: 422
         else:
             answers[code] = form.get(f"answer_{code}") == "1"
     return {**data, "answers": answers}
@@ -145,7 +143,7 @@ def save_recognition(unit):
     form = request.form
     data = {"year": chosen_year(), "model": chosen_model(), "decision_number": form.get("decision_number", ""),
             "decided_on": form.get("decided_on", ""),
-            "subjects": [int(value) for value in form.getlist("subjects") if value.isdigit()]}
+            "subjects": [number for value in form.getlist("subjects") if (number := parse_id(value))]}
     made = recognitions.recognise(unit, load_form(schemas.RecognitionIn, data), by=g.user)
     flash(_("Đã công nhận %(count)s đối tượng theo Quyết định số %(number)s.", count=len(made.items),
             number=made.decision_number))

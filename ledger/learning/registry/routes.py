@@ -5,6 +5,7 @@ households, edited by hand or imported. Personal data (names, heads, addresses) 
 """
 from flask import Blueprint, g, render_template, request, url_for
 
+from ledger.accounts.community.routes import status_of
 from ledger.accounts.community.schemas import optional_amount
 from ledger.accounts.community.services.members import set_population
 from ledger.accounts.treasury.routes import saved, shown_again
@@ -24,10 +25,6 @@ registry_pages = Blueprint("learning_registry", __name__, template_folder="templ
 def chosen_model() -> str:
     model = request.values.get("model")
     return model if model in MODELS else "family"
-
-
-def status_of(problem: dict | None) -> int:
-    return (problem or {}).get("status", 200)
 
 
 @registry_pages.get("/units/<code>/learning/subjects")

@@ -9,8 +9,8 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import exists, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ledger.accounts.posting import dialect_insert
 from ledger.core import audit
 from ledger.core.dates import vn_today
 from ledger.core.errors import InvalidState, NotFound, ValidationFailed
@@ -173,10 +173,6 @@ def update_subject(subject: LearningSubject, data: dict, *, by=None) -> Learning
 
 # ---- registration -----------------------------------------------------------------------------
 
-def _insert(table):
-    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
-
-
 def register(subject: LearningSubject, year: int, *, on: date | None = None, by=None) -> Registration:
     """The subject's registration for `year` at its unit, made once: a repeat returns the one there is. Two at
     once insert with ON CONFLICT DO NOTHING, so only the one that wrote the row adds to the tallies."""
@@ -185,7 +181,7 @@ def register(subject: LearningSubject, year: int, *, on: date | None = None, by=
         return found
     table = Registration.__table__
     written = db.session.execute(
-        _insert(table).values(subject_id=subject.id, year=year, unit_id=subject.unit_id,
+        dialect_insert(table).values(subject_id=subject.id, year=year, unit_id=subject.unit_id,
                               registered_on=on or vn_today(), created_by_id=getattr(by, "id", None))
         .on_conflict_do_nothing(index_elements=["subject_id", "year"]).returning(table.c.id)).scalar()
     if written is not None:
@@ -232,7 +228,7 @@ def register_many(subjects, year: int, *, on: date | None = None, by=None) -> in
                            literal(getattr(by, "id", None)))
     table = Registration.__table__
     inserted = db.session.execute(
-        _insert(table).from_select(["subject_id", "year", "unit_id", "registered_on", "created_by_id"], chosen)
+        dialect_insert(table).from_select(["subject_id", "year", "unit_id", "registered_on", "created_by_id"], chosen)
         .on_conflict_do_nothing(index_elements=["subject_id", "year"]).returning(table.c.subject_id)).scalars().all()
     if not inserted:
         return 0

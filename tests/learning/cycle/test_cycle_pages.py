@@ -83,3 +83,18 @@ def test_the_registry_subject_page_links_to_the_assessment_form(page_as, subject
     page = branch_head.get(f"/learning/subjects/{family}")
     assert page.status_code == 200
     assert f"/learning/subjects/{family}/assess?year=" in page.text and "Bình xét năm" in page.text
+
+
+def test_digits_that_are_not_ascii_are_refused_not_a_server_error(page_as, assess, subject):
+    family = subject("LP-X-1", "Hộ ông Lò Văn Xuân")
+    branch_head = page_as(("LP-X-1", "reviewer"))
+    typed = branch_head.post(f"/learning/subjects/{family}/assess",
+                             data={"year": YEAR, "answer_hoc": "²", "answer_sach": "9"})
+    assert typed.status_code == 422 and "Con em đi học đầy đủ" in typed.text
+    assert db.session.scalar(select(Assessment)) is None
+    assess(family, PASS)
+    chair = page_as(("LP-X", "approver"))
+    odd = chair.post("/units/LP-X/learning/recognitions",
+                     data={"model": "family", "year": YEAR, "decision_number": "32/QĐ-KH",
+                           "decided_on": f"{YEAR}-11-20", "subjects": ["²", "٤٢"]})
+    assert odd.status_code == 422

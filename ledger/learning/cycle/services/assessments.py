@@ -13,6 +13,7 @@ from ledger.core import audit
 from ledger.core.dates import vn_today
 from ledger.core.errors import InvalidState, NotFound, StateChanged
 from ledger.core.i18n import _
+from ledger.core.inputs import get_by_id
 from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.learning import tallies
@@ -24,7 +25,7 @@ from ledger.learning.registry import services as registry
 
 
 def get_assessment(assessment_id) -> Assessment:
-    found = db.session.get(Assessment, assessment_id) if str(assessment_id).isdigit() else None
+    found = get_by_id(Assessment, assessment_id)
     if found is None:
         raise NotFound(_("Không có lượt đánh giá số %(id)s.", id=assessment_id))
     return found

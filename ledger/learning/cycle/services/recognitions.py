@@ -8,10 +8,12 @@ is unique among the items, so two approvers at once give one decision and one 40
 from collections import Counter
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ledger.core import audit
 from ledger.core.errors import NotEligible, NotFound, StateChanged, ValidationFailed
 from ledger.core.i18n import _, _l
+from ledger.core.inputs import get_by_id
 from ledger.core.state import claim
 from ledger.extensions import db
 from ledger.learning import tallies
@@ -27,7 +29,7 @@ PAGE_LIMIT = 2000
 
 
 def get_recognition(recognition_id) -> Recognition:
-    found = db.session.get(Recognition, recognition_id) if str(recognition_id).isdigit() else None
+    found = get_by_id(Recognition, recognition_id)
     if found is None:
         raise NotFound(_("Không có quyết định công nhận số %(id)s.", id=recognition_id))
     return found
@@ -163,7 +165,8 @@ def recognitions_of(unit: Unit, *, year: int | None = None, model: str | None = 
         stmt = stmt.where(Recognition.model == model)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(stmt.order_by(Recognition.decided_on.desc(), Recognition.id.desc())
-                               .limit(limit).offset(offset)).all()
+                               .options(selectinload(Recognition.unit), selectinload(Recognition.items))
+                               .limit(limit).offset(offset)).all()  # the list counts each one's items
     return items, total
 
 
@@ -191,4 +194,7 @@ def item_rows(recognition: Recognition) -> list[dict]:
              "head_name": item.subject.head_name, "address": item.subject.address,
              "score": item.assessment.score, "grade": item.assessment.grade,
              "unit": db.session.get(Unit, item.unit_id), "assessment": item.assessment_id}
-            for item in recognition.items]
+            for item in db.session.scalars(
+                select(RecognitionItem).where(RecognitionItem.recognition_id == recognition.id)
+                .order_by(RecognitionItem.position)
+                .options(selectinload(RecognitionItem.subject), selectinload(RecognitionItem.assessment)))]
