@@ -3,14 +3,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.runtime
+PORT ?= 5000
 # One worker per core, each with its own database. Keep xdist's default --dist load: schemathesis' cases share
 # one node id, and the grouping modes (loadfile, loadscope, loadgroup) would run only one of them.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test lint setup translations serve bench clean
+.PHONY: demo test lint setup runtime translations serve bench clean
 
-demo: setup translations
-	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/instance/demo.sqlite3} $(VENV)/bin/ledger demo
+# The demo needs only what the service runs on; the test and benchmark tools come with `make test`.
+demo: runtime translations
+	LEDGER_DATABASE_URL=$${LEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/instance/demo.sqlite3} \
+		$(VENV)/bin/ledger demo --port $(PORT)
 
 test: setup translations
 	./scripts/ensure-system-packages.sh
@@ -21,16 +25,22 @@ lint: setup
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $(STAMP)
 
-translations: setup
+translations: runtime
 	$(VENV)/bin/pybabel compile -d ledger/translations
 
-serve: setup translations
+serve: runtime translations
 	$(VENV)/bin/gunicorn -w 4 -k gthread --threads 4 -b 127.0.0.1:8000 'ledger:create_app()'
 
 clean:

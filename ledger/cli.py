@@ -2,7 +2,7 @@
 import os
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
 
 from ledger import create_app
 from ledger.core.errors import LedgerError
@@ -48,12 +48,13 @@ def init_command(admin_username, admin_password, admin_name):
 
 
 @cli.command("demo")
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
+@click.option("--host", default="127.0.0.1", help="Địa chỉ máy chủ lắng nghe (mặc định 127.0.0.1).")
+@click.option("--port", default=5000, type=int, help="Cổng của máy chủ (mặc định 5000).")
 @click.option("--no-serve", is_flag=True, help="Chỉ nạp dữ liệu mẫu, không chạy máy chủ.")
+@click.help_option(help="Hiện hướng dẫn này rồi thoát.")
 @with_appcontext
 def demo_command(host, port, no_serve):
-    """A ready database with realistic demo data, then serve it."""
+    """Nạp dữ liệu mẫu (Sơn La, Bình Lư, Bồ Đề) vào cơ sở dữ liệu rồi chạy máy chủ; chạy lại không nhân đôi."""
     from flask import current_app
     from werkzeug.serving import run_simple
 
@@ -68,3 +69,20 @@ def demo_command(host, port, no_serve):
         # Flask ignores app.run() inside its own CLI; serve with Werkzeug directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
+
+
+# Flask's `run`, refusing a database it could only answer with errors (a fresh folder, a forgotten upgrade).
+@cli.command("run", params=run_command.params, help=run_command.help, short_help=run_command.short_help)
+@click.pass_context
+def run_ready_command(ctx, **options):
+    from ledger.setup import schema_state
+
+    with ctx.ensure_object(ScriptInfo).load_app().app_context():
+        state = schema_state()
+    if state == "empty":
+        raise click.ClickException("Cơ sở dữ liệu còn trống: chạy `ledger init --admin-username … --admin-password …`"
+                                   " hoặc `ledger demo` trước.")
+    if state == "behind":
+        raise click.ClickException("Cơ sở dữ liệu cũ hơn phiên bản này: sao lưu (`ledger backup TỆP`) rồi chạy"
+                                   " `ledger db upgrade`.")
+    ctx.invoke(run_command, **options)

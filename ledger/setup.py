@@ -1,4 +1,8 @@
-"""`ledger init`: migrations to head, the chart, the root unit and the first admin."""
+"""`ledger init`: migrations to head, the chart, the root unit and the first admin; and whether a database is
+ready to serve (`ledger run` refuses an empty one or one behind the code's migrations)."""
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -23,3 +27,17 @@ def initialise(admin_username: str, admin_password: str, admin_name: str = "Quáº
         auth.grant_role(admin, None, "admin", by=admin)  # every unit, roots created later too
         created = True
     return created
+
+
+def schema_state() -> str:
+    """"empty" (no migration ever ran), "behind" (older than this code's migrations) or "current"."""
+    with db.engine.connect() as conn:
+        applied = set(MigrationContext.configure(conn).get_current_heads())
+    if not applied:
+        return "empty"
+    return "current" if applied == set(code_heads()) else "behind"
+
+
+def code_heads() -> tuple[str, ...]:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return tuple(ScriptDirectory.from_config(config).get_heads())
