@@ -38,6 +38,8 @@ def load(instance_path: str) -> dict:
         "LEDGER_SECURE_COOKIES": secure,
         "RATELIMIT_STORAGE_URI": os.environ.get("LEDGER_RATELIMIT_STORAGE_URI", "memory://"),
         "LEDGER_PUBLIC_BASE_URL": os.environ.get("LEDGER_PUBLIC_BASE_URL", ""),
+        # Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed (nginx alone: 1).
+        "LEDGER_PROXY_COUNT": int(os.environ.get("LEDGER_PROXY_COUNT", "0")),
         "API_TITLE": "Quỹ khuyến học — API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -6,6 +6,7 @@ def init_app(app):
     from ledger.accounts import models  # noqa: F401  (tables)
     from ledger.accounts.api import accounts_api
     from ledger.accounts.cli import register_commands
+    from ledger.accounts.exports.cli import export_journal_command
     from ledger.accounts.routes import accounts_pages, funds_panel
     from ledger.core.hooks import register
     from ledger.extensions import api
@@ -15,3 +16,4 @@ def init_app(app):
     app.register_blueprint(accounts_pages)
     register(unit_panels, funds_panel)
     register_commands(app)
+    app.cli.add_command(export_journal_command)

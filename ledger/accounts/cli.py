@@ -18,6 +18,12 @@ from ledger.units.services import get_unit
 def check_command(unit_code):
     """Recompute every hash chain and kept balance from the lines; exit 1 on any difference."""
     results = [verify.verify_unit(get_unit(unit_code))] if unit_code else verify.verify_all()
+    sys.exit(0 if print_verdict(results) else 1)
+
+
+def print_verdict(results) -> bool:
+    """Each problem found (on stderr), then the one verdict line; True when the books match.
+    `ledger restore` prints the same after checking what it restored."""
     bad = checked = units = 0
     for result in results:
         units += 1
@@ -27,7 +33,7 @@ def check_command(unit_code):
             click.echo(f"{result.unit}: {problem}", err=True)
     click.echo(f"Đã kiểm tra {units} đơn vị, {checked} bút toán: "
                + ("KHỚP, không có sai lệch." if not bad else f"{bad} sai lệch."))
-    sys.exit(1 if bad else 0)
+    return not bad
 
 
 @click.command("trial-balance")

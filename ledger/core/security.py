@@ -10,6 +10,10 @@ hash of Swagger UI's one inline start-up script.
 Logins: at most LOGIN_LIMITS failures per username and per address (API.md: Auth), counted only
 when the answer is a 401, so signing in successfully costs nothing. The counters live in
 LEDGER_RATELIMIT_STORAGE_URI: memory:// is per process, so several gunicorn workers need redis://.
+
+Behind a reverse proxy LEDGER_PROXY_COUNT (the number of proxies in front) lets werkzeug's ProxyFix take
+the client's address, scheme and host from their X-Forwarded-* headers: the limits count the client, not
+the proxy, and an https request forwarded as http is still known to be https.
 """
 import base64
 import functools
@@ -22,6 +26,7 @@ from flask import Flask, make_response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ledger.core.i18n import _
 
@@ -107,7 +112,15 @@ def allow_swagger_ui(app: Flask, talisman: Talisman) -> None:
     app.view_functions[SWAGGER_ENDPOINT] = talisman(content_security_policy=policy)(docs)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Believe only as many X-Forwarded-* values as there are proxies of ours: a client can prepend its own."""
+    count = app.config["LEDGER_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     secure = app.config["LEDGER_SECURE_COOKIES"]
     talisman = Talisman(app, content_security_policy=CSP, frame_options="DENY", referrer_policy="same-origin",
                         force_https=secure, strict_transport_security=secure, session_cookie_secure=secure,

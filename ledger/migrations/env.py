@@ -87,14 +87,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        try:
+            if sqlite:
+                # Batch mode rebuilds a table (copy, drop, rename), and SQLite refuses to drop a table that other
+                # rows reference while foreign keys are enforced. Set on the driver's connection: inside the
+                # transaction SQLAlchemy would open first, the pragma does nothing.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:  # still inside the transaction: a broken reference undoes the whole upgrade
+                    refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                connection.invalidate()  # its foreign keys are off: never back into the app's pool
+
+
+def refuse_broken_references(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"The migrations left rows pointing at nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
