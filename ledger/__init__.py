@@ -36,7 +36,7 @@ def init_extensions(app: "Flask") -> None:
 
 # Lower layers first: a feature's init_app may register itself in the hooks of the ones below.
 FEATURES = ("auth", "units", "accounts", "accounts.treasury", "accounts.community", "accounts.campaigns",
-            "accounts.banking", "scholarships", "learning", "reports", "backup")
+            "accounts.banking", "scholarships", "learning", "reports", "inspection", "backup", "home")
 
 
 def init_features(app: "Flask") -> None:

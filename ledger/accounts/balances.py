@@ -12,6 +12,8 @@ from sqlalchemy import and_, func, or_, select
 
 from ledger.accounts.models import Account, Balance, Entry, Fund, Line, MonthlyBalance
 from ledger.core.dates import next_month, vn_today
+from ledger.core.errors import ValidationFailed
+from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
@@ -80,16 +82,35 @@ def rest_of_month_rows(unit, as_of, consolidated):
         .group_by(Line.account_id, Line.fund_id)).all()
 
 
-def trial_balance(unit: Unit, *, as_of: date | None = None, consolidated: bool = False) -> dict:
+SIX_COLUMNS = ("opening_debit", "opening_credit", "period_debit", "period_credit", "closing_debit", "closing_credit")
+
+
+def trial_balance(unit: Unit, *, as_of: date | None = None, consolidated: bool = False,
+                  start: date | None = None) -> dict:
+    """Totals to the end of `as_of` per account and fund, and the standard six columns for the period from
+    `start` (default: 1 January of as_of's year): opening, movements and closing balances, Nợ and Có."""
     as_of = as_of or vn_today()
+    start = start or as_of.replace(month=1, day=1)
+    if start > as_of:
+        raise ValidationFailed(_("Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ."), field="from")
     totals = totals_as_of(unit, as_of, consolidated)
+    opening = totals_as_of(unit, start - timedelta(days=1), consolidated)
     accounts = dict(db.session.execute(select(Account.id, Account.code)).all())
     funds = dict(db.session.execute(select(Fund.id, Fund.code)).all())
-    rows = sorted(({"account": accounts[a], "fund": funds[f], "debit_total": d, "credit_total": c,
-                    "balance": d - c} for (a, f), (d, c) in totals.items()),
+    rows = sorted(({"account": accounts[a], "fund": funds[f], "debit_total": d, "credit_total": c, "balance": d - c,
+                    **six_columns(opening.get((a, f), (0, 0)), (d, c))} for (a, f), (d, c) in totals.items()),
                   key=lambda row: (row["account"], row["fund"]))
-    return {"unit": unit.code, "as_of": as_of, "consolidated": consolidated, "rows": rows,
-            "totals": {"debit": sum(r["debit_total"] for r in rows), "credit": sum(r["credit_total"] for r in rows)}}
+    return {"unit": unit.code, "as_of": as_of, "start": start, "consolidated": consolidated, "rows": rows,
+            "totals": {"debit": sum(r["debit_total"] for r in rows), "credit": sum(r["credit_total"] for r in rows)},
+            "period_totals": {column: sum(r[column] for r in rows) for column in SIX_COLUMNS}}
+
+
+def six_columns(opening: tuple[int, int], closing: tuple[int, int]) -> dict:
+    """Opening and closing balances each on its side (Nợ or Có), and what moved between them."""
+    opened, closed = opening[0] - opening[1], closing[0] - closing[1]
+    return {"opening_debit": max(opened, 0), "opening_credit": max(-opened, 0),
+            "period_debit": closing[0] - opening[0], "period_credit": closing[1] - opening[1],
+            "closing_debit": max(closed, 0), "closing_credit": max(-closed, 0)}
 
 
 def fund_position(fund: Fund, unit: Unit | None = None) -> dict:

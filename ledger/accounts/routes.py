@@ -1,6 +1,8 @@
 """Pages of the books: chart, the books panel of a unit, journal, entry and reversal, the general-entry
 form, trial balance (with CSV), and closing the books. Thin: parse, check permission, call the service.
 """
+from datetime import date
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -11,8 +13,9 @@ from ledger.auth.routes import login_required
 from ledger.core import export, permissions
 from ledger.core.dates import vn_today
 from ledger.core.edge import refusable, unit_of_work
-from ledger.core.errors import LedgerError
+from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _
+from ledger.core.pdf import pdf_response, render_pdf
 from ledger.units.access import permitted, unit_for
 
 accounts_pages = Blueprint("accounts", __name__, template_folder="templates")
@@ -143,44 +146,66 @@ def render_entry_form(unit, form: EntryForm, key: str):
 
 
 def trial_balance_of(code) -> tuple:
-    """The unit and its trial balance for the query's as_of (default today) and consolidated switch."""
-    unit = unit_for(code, "read")
-    as_of = optional_date(request.args.get("as_of"), "as_of") or vn_today()
-    consolidated = request.args.get("consolidated") in ("1", "true", "on")
-    return unit, balances.trial_balance(unit, as_of=as_of, consolidated=consolidated)
+    """The unit and its six-column trial balance for the query's period (from … to, default 1 January … today;
+    `as_of` is the older name of `to`) and consolidated switch, its rows with account and fund names."""
+    unit, args = unit_for(code, "read"), request.args
+    end = optional_date(args.get("to") or args.get("as_of"), "to") or vn_today()
+    report = balances.trial_balance(unit, as_of=end, start=optional_date(args.get("from"), "from"),
+                                    consolidated=args.get("consolidated") in ("1", "true", "on"))
+    names = queries.account_and_fund_names()
+    rows = [{**row, "account_name": names["accounts"].get(row["account"], ""),
+             "fund_name": names["funds"].get(row["fund"], "")} for row in report["rows"]]
+    return unit, {**report, "unit": unit, "rows": rows}
 
 
 @accounts_pages.get("/units/<code>/trial-balance")
 @login_required
 def trial_balance(code):
-    unit, report = trial_balance_of(code)
-    return render_template("accounts/trial_balance.html", unit=unit, report=report,
-                           sides=services.balance_sides(report), names=queries.account_and_fund_names())
+    return render_template("accounts/trial_balance.html", report=trial_balance_of(code)[1])
 
 
-@accounts_pages.get("/units/<code>/trial-balance.csv")
+@accounts_pages.get("/units/<code>/trial-balance.<any(xlsx, csv, pdf):fmt>")
 @login_required
-def trial_balance_csv(code):
+def trial_balance_file(code, fmt):
     unit, report = trial_balance_of(code)
-    names = queries.account_and_fund_names()
-    headers = [_("Tài khoản"), _("Tên tài khoản"), _("Quỹ"), _("Tổng phát sinh Nợ"), _("Tổng phát sinh Có"),
-               _("Số dư (Nợ − Có)")]
-    rows = [[row["account"], names["accounts"].get(row["account"], ""), row["fund"],
-             row["debit_total"], row["credit_total"], row["balance"]] for row in report["rows"]]
-    totals = report["totals"]
-    rows.append([_("Tổng cộng"), "", "", totals["debit"], totals["credit"], totals["debit"] - totals["credit"]])
-    suffix = "-hop-nhat" if report["consolidated"] else ""
-    # export writes UTF-8 with a BOM (Excel reads Vietnamese) and neutralises formula-like names.
-    return export.csv_response(rows, headers, f"bang-can-doi-{unit.code}-{report['as_of'].isoformat()}{suffix}.csv")
+    filename = f"bang-can-doi-{unit.code}-{report['start'].isoformat()}-{report['as_of'].isoformat()}"
+    filename += "-hop-nhat" if report["consolidated"] else ""
+    if fmt == "pdf":
+        return pdf_response(render_pdf("reports/trial_print.html", report=report), f"{filename}.pdf", download=True)
+    title = _("Bảng cân đối tài khoản từ ngày %(start)s đến ngày %(end)s", start=report["start"].strftime("%d/%m/%Y"),
+              end=report["as_of"].strftime("%d/%m/%Y"))
+    return export.table_response(fmt, trial_rows(report), trial_headers(), filename, sheet_title=_("Cân đối tài khoản"),
+                                 title_lines=[unit.name, title], widths=[10, 36, 14, 18, 18, 18, 18, 18, 18])
+
+
+def trial_headers() -> list[str]:
+    return [_("Tài khoản"), _("Tên tài khoản"), _("Quỹ"), _("Số dư đầu kỳ Nợ"), _("Số dư đầu kỳ Có"),
+            _("Phát sinh trong kỳ Nợ"), _("Phát sinh trong kỳ Có"), _("Số dư cuối kỳ Nợ"), _("Số dư cuối kỳ Có")]
+
+
+def trial_rows(report: dict) -> list[list]:
+    """The six columns per account and fund, then the totals (each pair balances when the books do)."""
+    rows = [[row["account"], row["account_name"], row["fund"], *(row[c] for c in balances.SIX_COLUMNS)]
+            for row in report["rows"]]
+    return [*rows, [_("Tổng cộng"), "", "", *(report["period_totals"][c] for c in balances.SIX_COLUMNS)]]
 
 
 @accounts_pages.get("/units/<code>/close")
 @login_required
 def close_books(code, typed: str = "", error: str | None = None):
+    """Step one: the month to close (the latest not yet closed), what is still pending in it, a confirmation."""
     unit = unit_for(code, "read")
-    suggested = typed or queries.last_month_end(vn_today()).isoformat()
-    return render_template("accounts/close.html", unit=unit, through=suggested, error=error,
-                           last_entry_on=queries.last_entry_date(unit)), 422 if error else 200
+    months = services.months_to_close(unit, vn_today())
+    through = chosen_month_end(typed or request.args.get("through", ""), months)
+    pending = services.pending_before_close(unit, through) if through else []
+    return render_template("accounts/close.html", unit=unit, months=months, through=through, pending=pending,
+                           error=error, last_entry_on=queries.last_entry_date(unit)), 422 if error else 200
+
+
+def chosen_month_end(typed: str, months: list[date]) -> date | None:
+    """The month end asked for when it is one of those offered, else the latest offered (None if none)."""
+    wanted = next((end for end in months if end.isoformat() == typed), None)
+    return wanted or (months[0] if months else None)
 
 
 @accounts_pages.post("/units/<code>/close")
@@ -193,7 +218,10 @@ def close_books_through(code):
 
 
 def closed_through(unit, typed: str):
-    services.close_books(unit, parse_date(typed, "through"), by=g.user)
+    through = parse_date(typed, "through")
+    if not request.form.get("confirm"):  # step two: closing cannot be undone, so it is never one click
+        raise ValidationFailed(_("Hãy đánh dấu ô xác nhận trước khi khóa sổ."), field="confirm")
+    services.close_books(unit, through, by=g.user)
     flash(_("Đã khóa sổ %(unit)s đến hết ngày %(date)s.", unit=unit.name,
             date=unit.closed_through.strftime("%d/%m/%Y")))
     return redirect(url_for("accounts.close_books", code=unit.code), 303)

@@ -1,7 +1,9 @@
 """Chart, funds, general entries, reversals and closing the books — all posting through posting.py."""
 import csv
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -185,11 +187,33 @@ def close_books(unit: Unit, through: date, *, by=None) -> Unit:
     return unit
 
 
-def balance_sides(report: dict) -> dict:
-    """The trial balance page's Dư Nợ and Dư Có columns: each row's balance on its side, and their totals."""
-    rows = [(row, max(row["balance"], 0), max(-row["balance"], 0)) for row in report["rows"]]
-    return {"rows": rows, "debit": sum(debit for _row, debit, _credit in rows),
-            "credit": sum(credit for _row, _debit, credit in rows)}
+class Pending(NamedTuple):
+    """Something still open in a period about to be closed: what it is, a line saying which, where to see it."""
+    kind: str
+    text: str
+    url: str
+
+
+# Features above the books add what a closing would leave behind (payments awaiting approval, unmatched
+# bank lines): each is called with (unit, first day not closed or None, last day to close).
+close_pending_sources: list[Callable[[Unit, date | None, date], list[Pending]]] = []
+MONTHS_OFFERED = 12
+
+
+def months_to_close(unit: Unit, today: date) -> list[date]:
+    """Ends of the whole months not yet closed, latest first: what the close page offers (never today's month)."""
+    month_end = today.replace(day=1) - timedelta(days=1)
+    ends = []
+    while len(ends) < MONTHS_OFFERED and (unit.closed_through is None or month_end > unit.closed_through):
+        ends.append(month_end)
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    return ends
+
+
+def pending_before_close(unit: Unit, through: date) -> list[Pending]:
+    """What is still open on or before `through` and after the current closing date."""
+    start = unit.closed_through + timedelta(days=1) if unit.closed_through else None
+    return [item for source in close_pending_sources for item in source(unit, start, through)]
 
 
 def list_entries(unit: Unit, *, date_from=None, date_to=None, account=None, fund=None, limit=50, offset=0):

@@ -1,5 +1,8 @@
 """Tables out as files for Excel habits: CSV (UTF-8 with a BOM so Excel reads Vietnamese) and XLSX.
 
+A CSV meant for people opens in columns in an Excel set to Vietnamese, whose list separator is ";"
+(a comma there is the decimal mark): it is written with ";" and dd/mm/yyyy dates. Open data keeps ",".
+
 A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a CR)
 is neutralised: CSV gets a leading apostrophe, XLSX stores it as plain text marked quote-prefixed.
 """
@@ -17,7 +20,8 @@ from openpyxl.utils import get_column_letter
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("csv", "xlsx")
+FORMATS = ("xlsx", "csv")  # the order offered: XLSX first, it opens the same in every locale
+EXCEL_SEPARATOR = ";"
 
 
 def is_formula_like(value) -> bool:
@@ -29,22 +33,23 @@ def neutralise(value):
     return "'" + value if is_formula_like(value) else value
 
 
-def csv_cell(value):
+def csv_cell(value, *, for_excel: bool = False):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y") if for_excel and not isinstance(value, datetime) else value.isoformat()
     return neutralise(value) if isinstance(value, str) else value
 
 
-def csv_bytes(rows: Iterable[Sequence], headers: Sequence[str]) -> bytes:
+def csv_bytes(rows: Iterable[Sequence], headers: Sequence[str], *, for_excel: bool = False) -> bytes:
+    """UTF-8 with a BOM; `for_excel` writes ";" and dd/mm/yyyy for an Excel in Vietnamese."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=EXCEL_SEPARATOR if for_excel else ",")
     writer.writerow([csv_cell(str(h)) for h in headers])
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value, for_excel=for_excel) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -95,8 +100,9 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def csv_response(rows: Iterable[Sequence], headers: Sequence[str], filename: str) -> Response:
-    return _download(csv_bytes(rows, headers), CSV_MIMETYPE, with_extension(filename, "csv"))
+def csv_response(rows: Iterable[Sequence], headers: Sequence[str], filename: str, *,
+                 for_excel: bool = False) -> Response:
+    return _download(csv_bytes(rows, headers, for_excel=for_excel), CSV_MIMETYPE, with_extension(filename, "csv"))
 
 
 def xlsx_response(rows: Iterable[Sequence], headers: Sequence[str], filename: str, **options) -> Response:
@@ -115,7 +121,7 @@ def requested_format() -> str | None:
 
 def table_response(fmt: str, rows: Iterable[Sequence], headers: Sequence[str], filename: str,
                    **xlsx_options) -> Response:
-    """The download a list page answers for `?format=`: CSV or XLSX of the same rows."""
+    """The download a list page answers for `?format=`: XLSX, or a CSV for an Excel in Vietnamese, of the same rows."""
     if fmt == "csv":
-        return csv_response(rows, headers, filename)
+        return csv_response(rows, headers, filename, for_excel=True)
     return xlsx_response(rows, headers, filename, **xlsx_options)

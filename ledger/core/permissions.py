@@ -23,6 +23,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # the learning society: registering and assessing (bình xét) subjects; criteria sets, plans, targets
     "assess": frozenset({"admin", "treasurer", "approver", "reviewer"}),
     "plan": frozenset({"admin", "treasurer", "approver"}),
+    # inspection (kiểm tra, giám sát): the board plans and records findings; the unit's officers answer them
+    "inspect": frozenset({"admin", "auditor"}),
+    "answer": frozenset({"admin", "treasurer", "approver"}),
 }
 
 

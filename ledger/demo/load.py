@@ -25,6 +25,7 @@ from ledger.demo.places import (
     ensure_user,
 )
 from ledger.extensions import db
+from ledger.inspection import demo as inspection_demo
 from ledger.learning import demo as learning_demo
 from ledger.learning.plans import demo as plans_demo
 from ledger.reports import demo as reports_demo
@@ -35,7 +36,8 @@ from ledger.units import services as units
 from ledger.units.models import Unit
 
 DEMO_STEPS = (treasury_demo.load, community_demo.load, campaigns_demo.load, scholarships_demo.load,
-              learning_demo.load, plans_demo.load, reports_demo.load, banking_demo.load)
+              learning_demo.load, plans_demo.load, reports_demo.load, banking_demo.load,
+              inspection_demo.load)
 
 
 @unit_of_work

@@ -7,19 +7,17 @@ import hashlib
 import json
 from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from ledger.accounts.ledger import canonical
 from ledger.accounts.models import ChainHead, Fund
+from ledger.accounts.treasury.services.cost_cap import cost_cap_percent
 from ledger.accounts.verify import GENESIS
 from ledger.extensions import db
 from ledger.reports import figures, people, recipients
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
-
-DEFAULT_COST_CAP_PERCENT = 10
 
 
 def build_content(unit: Unit, start: date, end: date, consolidated: bool) -> dict:
@@ -49,10 +47,6 @@ def management_costs(fund_codes: list[str], start: date, end: date) -> list[dict
     funds = db.session.scalars(select(Fund).where(Fund.code.in_(fund_codes), Fund.regime == "charity_fund")
                                .order_by(Fund.code)).all()
     return [{**figures.fund_costs(fund, start, end), "cap_percent": cap} for fund in funds]
-
-
-def cost_cap_percent() -> int:
-    return int(current_app.config.get("LEDGER_MANAGEMENT_COST_CAP_PERCENT", DEFAULT_COST_CAP_PERCENT))
 
 
 def chain_head(unit: Unit, consolidated: bool) -> str:

@@ -1,6 +1,7 @@
 """Demo step: close the books of Sơn La, Bình Lư and Bồ Đề through yesterday, publish their
 consolidated statements for the year so far, send some quarterly reports up the tree, and the Sơn La
-communes' 2025 emulation reports (báo cáo thi đua, due 15/11/2025 by seed 004's plan).
+communes' 2025 emulation reports (báo cáo thi đua, due 15/11/2025 by seed 004's plan); the Tô Hiệu fund's
+bank account for the portal's gift QR.
 
 Idempotent: a period already published or reported is left as it is.
 """
@@ -8,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from ledger.accounts.services import close_books
+from ledger.accounts.banking.services.bank_accounts import set_fund_payment_details
+from ledger.accounts.services import close_books, get_fund
 from ledger.core.dates import vn_today
 from ledger.extensions import db
 from ledger.reports import rollup, services
@@ -27,7 +29,16 @@ def demo_period(today: date) -> tuple[date, date]:
     return date(end.year if end.month > 1 else end.year - 1, 1, 1), end
 
 
+# A sample account, not a real one: the province's Tô Hiệu fund takes transfers, so the portal's campaign
+# page offers a VietQR for the amount a citizen types.
+TOHIEU_TRANSFERS = {"bank_bin": "970405", "bank_account": "7900201012345", "memo_code": "TOHIEU",
+                    "bank_account_name": "HOI KHUYEN HOC TINH SON LA"}
+
+
 def load(ctx: dict) -> None:
+    tohieu = get_fund("TOHIEU")
+    if tohieu.bank_account is None:
+        set_fund_payment_details(tohieu, TOHIEU_TRANSFERS)
     start, end = demo_period(vn_today())
     for place, (maker, checker) in PUBLISHERS.items():
         unit = ctx["units"][place]

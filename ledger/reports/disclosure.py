@@ -10,9 +10,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ledger.accounts.models import Fund, MonthlyBalance
+from ledger.accounts.treasury.services.cost_cap import cost_cap_percent
 from ledger.core.dates import next_month, vn_today
 from ledger.extensions import db
-from ledger.reports.content import cost_cap_percent
+from ledger.reports import rollup
 from ledger.reports.figures import fund_costs
 from ledger.reports.models import FundStatement
 from ledger.units.models import Unit
@@ -55,7 +56,8 @@ def calendar(unit: Unit, today: date | None = None) -> list[dict]:
         for kind, start, end in periods_due(first_month(fund), today):
             due_on = end + timedelta(days=due_days(kind))
             statement = disclosing_statement(unit, start, end)
-            rows.append({"fund": fund.code, "kind": kind, "period_start": start, "period_end": end,
+            rows.append({"fund": fund.code, "kind": kind, "period": rollup.period_name(kind, start),
+                         "period_start": start, "period_end": end,
                          "due_on": due_on, "statement_id": statement.id if statement else None,
                          "status": status_of(statement, due_on, today)})
     return rows

@@ -2,6 +2,7 @@
 verification page, CSV rows for spreadsheets (UTF-8 BOM, formula-safe via core.export) and the A4 PDF.
 """
 import functools
+import re
 from datetime import UTC, datetime
 
 import segno
@@ -18,6 +19,8 @@ RECEIPT_LABELS = {"donation": _l("Ủng hộ, tài trợ"), "dues": _l("Hội ph
 DISBURSEMENT_LABELS = {"scholarship": _l("Học bổng"), "award": _l("Khen thưởng, tặng quà"),
                        "operations": _l("Hoạt động, quản lý"), "allowance": _l("Phụ cấp"), "other": _l("Chi khác"),
                        "transfer_out": _l("Chuyển quỹ cho đơn vị khác")}
+PERIOD_CODE = re.compile(r"(\d{4})(?:-(?:Q([1-4])|(\d{2})))?")
+QUARTERS = ("I", "II", "III", "IV")
 PRINTED_ROWS = 200  # donors or recipients on the A4 sheet; the rest are in CSV/JSON (and on the page)
 PAGE_ROWS = 500
 
@@ -32,6 +35,20 @@ def iso_vi(value: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(value)
     return moment.strftime("%d/%m/%Y %H:%M") if "T" in value else moment.strftime("%d/%m/%Y")
+
+
+def period_words(period: str) -> str:
+    """A period code as people say it: "2026-Q3" → "Quý III/2026", "2026-03" → "Tháng 3/2026", "2026" → "Năm 2026";
+    anything else as it is."""
+    match = PERIOD_CODE.fullmatch(str(period or "").strip())
+    if match is None:
+        return str(period or "")
+    year, quarter, month = match.groups()
+    if quarter:
+        return _("Quý %(q)s/%(year)s", q=QUARTERS[int(quarter) - 1], year=year)
+    if month and 1 <= int(month) <= 12:
+        return _("Tháng %(m)s/%(year)s", m=int(month), year=year)
+    return _("Năm %(year)s", year=year) if not month else str(period)
 
 
 def vn_time(moment: datetime | None) -> str:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as RouteNotFound
 
-from ledger.accounts.banking import vietqr
 from ledger.accounts.campaigns.models import Campaign
 from ledger.accounts.services import funds_usable_in
 from ledger.core.dates import vn_today
@@ -21,7 +20,7 @@ from ledger.core.i18n import _
 from ledger.core.pdf import pdf_response
 from ledger.core.security import limit_costly_reads
 from ledger.extensions import db
-from ledger.reports import formats, services
+from ledger.reports import finding, formats, giving, services
 from ledger.reports.content import published_json
 from ledger.units import search
 from ledger.units.models import Unit
@@ -39,7 +38,14 @@ def index():
     provinces = db.session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.name)).all()
     recent = services.list_recent_published(limit=10)
     return render_template("public/index.html", query=query, found=found, more=more, provinces=provinces,
-                           trails=search.ancestry_names(found), recent=recent)
+                           trails=search.ancestry_names(found), recent=recent,
+                           found_campaigns=finding.search_campaigns(query) if query else [],
+                           found_funds=finding.search_funds(query, found) if query else [],
+                           running=[c for c in giving.running_campaigns() if existing_path(campaign_path(c))])
+
+
+def campaign_path(campaign: Campaign) -> str:
+    return f"{public_pages.url_prefix}/campaigns/{campaign.code}"
 
 
 @public_pages.get("/units/<code>")
@@ -60,7 +66,7 @@ def running_campaigns(unit: Unit) -> list[dict]:
     found = db.session.scalars(select(Campaign).join(Unit, Campaign.owner_unit_id == Unit.id).where(
         Unit.code.in_(unit.ancestor_codes), Campaign.starts_on <= today, Campaign.ends_on >= today)
         .order_by(Unit.depth.desc(), Campaign.code)).all()
-    return [{"campaign": c, "url": existing_path(f"{public_pages.url_prefix}/campaigns/{c.code}")} for c in found]
+    return [{"campaign": c, "url": existing_path(campaign_path(c))} for c in found]
 
 
 def existing_path(path: str) -> str | None:
@@ -76,13 +82,15 @@ def existing_path(path: str) -> str | None:
 
 def ways_to_give(unit: Unit) -> list[dict]:
     """Funds usable here that take bank transfers: account, memo code and a VietQR to scan."""
-    givings = []
-    for fund in funds_usable_in(unit):
-        if fund.bank_bin and fund.bank_account:
-            payload = vietqr.payload(fund.bank_bin, fund.bank_account, memo=fund.memo_code or fund.code)
-            givings.append({"fund": fund, "memo": vietqr.ascii_memo(fund.memo_code or fund.code),
-                            "qr": vietqr.svg(payload)})
-    return givings
+    return list(filter(None, (giving.gift_box(fund, giving.fund_memo(fund), "") for fund in funds_usable_in(unit))))
+
+
+@public_pages.get("/funds/<code>")
+def fund(code):
+    """A fund's public page: what it is for, its running campaigns, and a QR for the amount a donor types."""
+    fund = giving.public_fund(code)
+    return render_template("public/fund.html", fund=fund, campaigns=giving.running_campaigns(fund),
+                           gift=giving.gift_box(fund, giving.fund_memo(fund), request.args.get("amount", "")))
 
 
 def document_context(statement_id) -> dict:

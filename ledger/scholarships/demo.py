@@ -1,5 +1,6 @@
 """Demo step: the Tô Hiệu scholarship round of Sơn La (paid from the endowment's interest) with a
-recusal and a veto, a ceremony payout and a con nuôi sponsorship; and a Bình Lư commune round.
+recusal and a veto, a ceremony payout and a con nuôi sponsorship; a Bình Lư commune round; and an open
+Sơn La round beyond grade 12 (university and college students, study abroad, adult learners).
 
 Everything goes through the services the pages use; a program already there is left as it is.
 """
@@ -58,6 +59,8 @@ def load(ctx: dict) -> None:
         tohieu(ctx)
     if not exists("BL-HB"):
         binh_lu(ctx, commune)
+    if not exists("SV-SL"):
+        beyond_grade_twelve(ctx, sl)
 
 
 def exists(code: str) -> bool:
@@ -175,3 +178,50 @@ def binh_lu(ctx, commune) -> None:
     _selection, awards = decisions.decide(found, {"decision_number": "05/QĐ-KHBL", "decided_on": day(18)}, by=chair)
     for award in awards[:-1]:  # the last family collects later: its award stays a commitment of QKH-BL
         payouts.pay_award(award, {"date": day(12), "method": "cash"}, by=treasurer)
+
+
+# Learners past grade 12 (seeds 002, 003): (name, national ID, born, gender, level, field, school, household,
+# certificate, orphan, result)
+LEARNERS = [
+    ("Lò Văn Đại", "014203000111", "2005-02-11", "male", "university", "Y đa khoa", "Trường Đại học Y Hà Nội",
+     "poor", "14/2025", "none", "kha"),
+    ("Cầm Thị Hương", "014304000222", "2006-06-06", "female", "college", "Điều dưỡng", "Trường Cao đẳng Sơn La",
+     "none", None, "one_parent", "tot"),
+    ("Quàng Văn Nam", "014201000333", "2003-09-19", "male", "abroad", "Nông nghiệp", "Đại học Khon Kaen (Thái Lan)",
+     "near_poor", "33/2025", "none", "tot"),
+    ("Lường Thị Sen", "014185000444", "1985-03-03", "female", "adult", "Tin học văn phòng",
+     "Trung tâm học tập cộng đồng xã Chiềng Sinh", "none", None, "none", "kha"),
+]
+BEYOND_RULES = {"all": [{"field": "level", "in": ["college", "university", "abroad", "adult"]},
+                        {"any": [{"field": "household_status", "in": ["poor", "near_poor"]},
+                                 {"field": "orphan", "ne": "none"}]},
+                        {"field": "academic_result", "gte": "kha"}]}
+
+
+def learner(row) -> dict:
+    name, national_id, born, gender, level, field, school, household, certificate, orphan, result = row
+    return {"full_name": name, "national_id": national_id, "date_of_birth": born, "gender": gender, "level": level,
+            "field_of_study": field, "school": school, "household_status": household,
+            "household_certificate": certificate, "household_certificate_year": 2025 if certificate else None,
+            "orphan": orphan, "disability": False, "ethnic_minority": True, "academic_result": result,
+            "conduct": "tot", "publish_consent": False, "prizes": []}
+
+
+def beyond_grade_twelve(ctx, sl) -> None:
+    """Open for nominations: students, study abroad and adult learners; the Lường family has no hardship."""
+    treasurer = ctx["users"]["thuquy.sonla"]
+    program = programs.create_program(validated(schemas.ProgramIn, {
+        "code": "SV-SL", "name": "Học bổng sinh viên, du học sinh và người học vượt khó tỉnh Sơn La",
+        "owner_unit": sl.code, "fund": "TOHIEU-THU", "award_amount": 5_000_000,
+        "description": "Cho sinh viên cao đẳng, đại học, du học sinh và học viên người lớn có hoàn cảnh khó khăn.",
+        "rules": BEYOND_RULES, "scoring": {"household_status": {"poor": 30, "near_poor": 20},
+                                           "orphan": {"one_parent": 15, "both_parents": 30},
+                                           "level": {"abroad": 10}, "academic_result": {"tot": 20, "kha": 10}},
+        "levels": ["college", "university", "abroad", "adult"]}), by=treasurer)
+    found = programs.create_round(program, validated(schemas.RoundIn, {
+        "school_year": YEAR, "budget": 15_000_000, "quota": 3,
+        "nominations_close_on": day(-20).isoformat()}), by=treasurer)
+    for row in LEARNERS:
+        nominations.nominate(found, validated(schemas.CandidateIn, {
+            "nominated_by": sl.code, "student": learner(row),
+            "evidence": ["Giấy xác nhận sinh viên, học viên", "Bảng điểm năm học 2024-2025"]}), by=treasurer)

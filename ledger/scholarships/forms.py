@@ -10,10 +10,13 @@ from ledger.core import money
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.web import translate_messages
-from ledger.scholarships import schemas
+from ledger.scholarships import rule_form, schemas
 
 PRIZE_ROWS = 3
-STUDENT_TEXT = ("full_name", "gender", "student_code", "national_id", "school", "household_status",
+QUOTA_ROWS = 3  # blank rows of the per-unit quota table; "Thêm dòng" adds one
+MAX_QUOTA_ROWS = 300
+STUDENT_TEXT = ("full_name", "gender", "student_code", "national_id", "school", "level", "field_of_study",
+                "household_status",
                 "household_certificate", "orphan", "ethnicity", "academic_result", "conduct", "guardian_name",
                 "guardian_phone", "address")
 STUDENT_FLAGS = ("disability", "ethnic_minority", "publish_consent")
@@ -88,24 +91,56 @@ def program_data(form) -> dict:
     data.update(without_none({"award_amount": amount_field(form, "award_amount"),
                               "sponsorship_years": int_field(form, "sponsorship_years")}))
     data["allow_multiple_awards"] = form.get("allow_multiple_awards") == "on"
-    data["rules"] = json_field(form, "rules", None)
-    data["scoring"] = json_field(form, "scoring", {})
+    data["levels"] = form.getlist("levels") or ["school"]
     data["tiers"] = json_field(form, "tiers", [])
-    return load(schemas.ProgramIn, data)
+    return load(schemas.ProgramIn, {**data, **rules_and_scoring(form)})
+
+
+def rules_and_scoring(form) -> dict:
+    """The rule editor's rows and points table; a post of the rules as JSON text (API-like) is read as such."""
+    if form.get("editor") == "form":
+        return {"rules": rule_form.tree_of(rule_form.rows_from(form)), "scoring": rule_form.scoring_from(form)}
+    return {"rules": json_field(form, "rules", None), "scoring": json_field(form, "scoring", {})}
 
 
 def rules_data(form) -> dict:
-    return load(schemas.RulesIn, {"rules": json_field(form, "rules", None), "scoring": json_field(form, "scoring", {})})
+    return load(schemas.RulesIn, rules_and_scoring(form))
 
 
 def round_data(form) -> dict:
     data = without_none({"school_year": text(form, "school_year") or None, "name": text(form, "name"),
                          "budget": amount_field(form, "budget"), "quota": int_field(form, "quota"),
-                         "quorum": int_field(form, "quorum"),
-                         "unit_quotas": json_field(form, "unit_quotas", None) or None})
+                         "quorum": int_field(form, "quorum"), "unit_quotas": unit_quotas_of(form)})
     data["nominations_close_on"] = parse_date(text(form, "nominations_close_on"), "nominations_close_on").isoformat()
     data["blind_review"] = form.get("blind_review") == "on"
     return load(schemas.RoundIn, data)
+
+
+def quota_rows(form) -> list[tuple[str, str]]:
+    """The per-unit quota table as posted: (unit code, places) per row, blank rows included."""
+    rows = []
+    for i in range(MAX_QUOTA_ROWS):
+        if f"quota_unit-{i}" not in form:
+            break
+        rows.append((text(form, f"quota_unit-{i}"), text(form, f"quota_places-{i}")))
+    return rows
+
+
+def unit_quotas_of(form) -> dict | None:
+    """{unit code: places} from the table; each problem is reported at its cell."""
+    quotas: dict[str, int] = {}
+    for i, (unit, places) in enumerate(quota_rows(form)):
+        if not unit and not places:
+            continue
+        if not unit:
+            raise ValidationFailed(_("Chọn đơn vị được %(places)s suất này.", places=places), field=f"quota_unit-{i}")
+        if unit in quotas:
+            raise ValidationFailed(_("Đơn vị %(code)s đã có một dòng chỉ tiêu.", code=unit), field=f"quota_unit-{i}")
+        number = int_field(form, f"quota_places-{i}")
+        if number is None:
+            raise ValidationFailed(_("Ghi số suất của đơn vị này."), field=f"quota_places-{i}")
+        quotas[unit] = number
+    return quotas or None
 
 
 def prizes_of(form) -> list[dict]:

@@ -18,6 +18,9 @@ SCHEDULES = ("once", "monthly", "term")
 GENDERS = ("female", "male", "other")
 PRIZE_LEVELS = ("school", "district", "province", "national", "international")
 PRIZE_RANKS = ("first", "second", "third", "consolation")
+# Who a program serves and who is nominated: pupils (grades 1–12), learners beyond grade 12, teachers, workers.
+LEVELS = ("school", "college", "university", "abroad", "adult", "teacher", "worker")
+_LEVEL_CHECK = "('school','college','university','abroad','adult','teacher','worker')"
 _RESULT_CHECK = "('chua_dat','dat','kha','tot')"
 
 
@@ -30,6 +33,8 @@ class Student(Base):
         CheckConstraint("orphan IN ('none','one_parent','both_parents')", name="orphan"),
         CheckConstraint("gender IS NULL OR gender IN ('female','male','other')", name="gender"),
         CheckConstraint("grade BETWEEN 1 AND 12", name="grade"),
+        CheckConstraint(f"level IN {_LEVEL_CHECK}", name="level"),
+        CheckConstraint("level <> 'school' OR grade IS NOT NULL", name="pupil_has_grade"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,8 +50,10 @@ class Student(Base):
     household_certificate_year: Mapped[int | None]
     orphan: Mapped[str] = mapped_column(String(12), default="none")
     is_disabled: Mapped[bool] = mapped_column(default=False)
-    school: Mapped[str] = mapped_column(String(200))
-    grade: Mapped[int]
+    school: Mapped[str] = mapped_column(String(200))  # or the college, university, workplace
+    level: Mapped[str] = mapped_column(String(12), default="school", server_default="school")
+    grade: Mapped[int | None]  # pupils only
+    field_of_study: Mapped[str | None] = mapped_column(String(200))  # major, subject taught or trade
     guardian_name: Mapped[str | None] = mapped_column(String(200))
     guardian_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -74,7 +81,7 @@ class StudentResult(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("scholarship_students.id"))
     school_year: Mapped[str] = mapped_column(String(9))
     school: Mapped[str] = mapped_column(String(200))
-    grade: Mapped[int]
+    grade: Mapped[int | None]
     academic_result: Mapped[str] = mapped_column(String(10))
     conduct: Mapped[str] = mapped_column(String(10))
 
@@ -125,6 +132,7 @@ class Program(Base):
     schedule: Mapped[str] = mapped_column(String(8), default="once")
     sponsorship_years: Mapped[int | None]
     preset: Mapped[str | None] = mapped_column(String(40))
+    levels: Mapped[Any] = mapped_column(JSON, default=lambda: ["school"])  # the LEVELS it may be given to
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -207,7 +215,7 @@ class Candidate(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     is_eligible: Mapped[bool]
     score: Mapped[int]
-    reasons: Mapped[Any] = mapped_column(JSON)  # [{field, passed, text}]
+    reasons: Mapped[Any] = mapped_column(JSON)  # [{field, passed, text, needed}]
     rules_version: Mapped[int]
 
     round: Mapped[Round] = relationship(back_populates="candidates")

@@ -17,10 +17,12 @@ from ledger.units.services import get_unit
 
 
 def judge(rule_set, scoring, facts: dict) -> dict:
-    """{is_eligible, score, reasons: [{field, passed, text}]} for one set of facts (Candidate's attributes)."""
+    """{is_eligible, score, reasons: [{field, passed, text, needed}]} for one set of facts (Candidate's attributes);
+    `needed` is false for a condition of an alternative the candidate did not need (pages leave it out)."""
     evaluation = rules.evaluate(rule_set, facts)
     return {"is_eligible": evaluation.eligible, "score": rules.score(scoring, facts),
-            "reasons": [{"field": r.field, "passed": r.passed, "text": r.text} for r in evaluation.reasons]}
+            "reasons": [{"field": r.field, "passed": r.passed, "text": r.text, "needed": needed}
+                        for r, needed in zip(evaluation.reasons, evaluation.needed, strict=True)]}
 
 
 def get_candidate(candidate_id) -> Candidate:
@@ -42,6 +44,16 @@ def check_not_nominated(found: Round, student_data: dict) -> None:
                         field="student")
 
 
+def check_level(program, student_data: dict) -> None:
+    """A program is given only to the levels it names (pupils, students, teachers, workers…)."""
+    level = student_data.get("level", "school")
+    if level not in program.levels:
+        served = ", ".join(rules.label("level", value) for value in program.levels)
+        raise ValidationFailed(_("Chương trình %(program)s dành cho %(levels)s, không dành cho %(level)s.",
+                                 program=program.name, levels=served, level=rules.label("level", level)),
+                               field="student.level")
+
+
 def nominate(found: Round, data: dict, *, by=None) -> Candidate:
     """Refused after the deadline, from a unit outside the program owner's subtree, or twice per child."""
     unit = get_unit(data["nominated_by"])
@@ -49,6 +61,7 @@ def nominate(found: Round, data: dict, *, by=None) -> Candidate:
     if not unit.is_within(found.program.owner_unit):
         raise ValidationFailed(_("%(unit)s không thuộc %(owner)s nên không đề cử vào chương trình này.",
                                  unit=unit.name, owner=found.program.owner_unit.name), field="nominated_by")
+    check_level(found.program, data["student"])
     check_not_nominated(found, data["student"])
     student = save_student(data["student"], unit=unit, school_year=found.school_year, by=by)
     facts = facts_of(data["student"])

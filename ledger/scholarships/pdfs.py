@@ -3,6 +3,7 @@ used), award certificates (giấy chứng nhận) and the ceremony's sign-off li
 """
 from flask import Response
 
+from ledger.accounts.campaigns.services.honor import place_name
 from ledger.core.errors import InvalidState
 from ledger.core.i18n import _
 from ledger.core.money import in_words
@@ -25,7 +26,15 @@ def check_decided(found: Round) -> None:
 
 def common(found: Round) -> dict:
     program = found.program
-    return {"round": found, "program": program, "owner": program.owner_unit, "fund": program.fund}
+    return {"round": found, "program": program, "owner": program.owner_unit, "fund": program.fund,
+            "place": decision_place(program.owner_unit)}
+
+
+def decision_place(unit) -> str:
+    """Where the deciding unit dates its papers: its own place ("Sơn La"); a branch dates from its commune's."""
+    while unit.level == "branch" and unit.parent is not None:
+        unit = unit.parent
+    return place_name(unit)
 
 
 def decision_context(found: Round) -> dict:

@@ -12,7 +12,7 @@ from ledger.core.i18n import _
 from ledger.core.inputs import get_by_id
 from ledger.extensions import db
 from ledger.scholarships import rules
-from ledger.scholarships.models import Program, ProgramVersion, Round
+from ledger.scholarships.models import LEVELS, Program, ProgramVersion, Round
 from ledger.scholarships.students import check_school_year
 from ledger.units.services import get_unit
 
@@ -80,12 +80,18 @@ def create_program(data: dict, *, by=None) -> Program:
                       rules=data["rules"], scoring=data.get("scoring") or {}, version=1,
                       is_multiple_awards_allowed=bool(data.get("is_multiple_awards_allowed")),
                       schedule=data.get("schedule", "once"), sponsorship_years=data.get("sponsorship_years"),
-                      preset=data.get("preset"), created_by_id=getattr(by, "id", None))
+                      preset=data.get("preset"), levels=sorted_levels(data.get("levels")),
+                      created_by_id=getattr(by, "id", None))
     db.session.add(program)
     db.session.flush()
     save_version(program, by)
     audit.record("program.create", "scholarship_program", code, by=by, after=describe(program))
     return program
+
+
+def sorted_levels(levels) -> list[str]:
+    """The levels a program serves, once each, in the order pages list them; pupils when none is said."""
+    return [level for level in LEVELS if level in (levels or ["school"])]
 
 
 def sorted_tiers(tiers) -> list[dict]:
@@ -127,7 +133,8 @@ def describe(program: Program) -> dict:
     return {"code": program.code, "name": program.name, "kind": program.kind, "owner_unit": program.owner_unit.code,
             "fund": program.fund.code, "award_amount": program.award_amount, "tiers": program.tiers,
             "rules": program.rules, "scoring": program.scoring, "version": program.version,
-            "allow_multiple_awards": program.is_multiple_awards_allowed, "schedule": program.schedule}
+            "allow_multiple_awards": program.is_multiple_awards_allowed, "schedule": program.schedule,
+            "levels": program.levels}
 
 
 def amount_for(program_or_version, score: int) -> int:

@@ -52,7 +52,13 @@ def render_round(found, *, message=None, status=200):
         **payouts.round_figures(found), tallies=reviews.tallies(found) if show_votes else {},
         show_votes=show_votes, amount_for=amount_for, is_reviewer=reviews.is_reviewer(found, user),
         today=vn_today().isoformat(), token=form_token(), message=message,
-        can_nominate=bool(nominating_units(found, user, limit=1))), status
+        can_nominate=bool(nominating_units(found, user, limit=1)), quota_names=unit_names(found.unit_quotas)), status
+
+
+def unit_names(quotas) -> dict[str, str]:
+    """The names of the units a round's quotas name, so the page says "xã Chiềng Sinh", not its code."""
+    codes = list(quotas or {})
+    return dict(db.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all()) if codes else {}
 
 
 @pages.get("/rounds/<int:round_id>")

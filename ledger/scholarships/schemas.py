@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ledger.core.i18n import _
 from ledger.core.schemas import Money, PublicName, Schema, list_schema
-from ledger.scholarships.models import GENDERS, PRIZE_LEVELS, PRIZE_RANKS, PROGRAM_KINDS, SCHEDULES
+from ledger.scholarships.models import GENDERS, LEVELS, PRIZE_LEVELS, PRIZE_RANKS, PROGRAM_KINDS, SCHEDULES
 from ledger.scholarships.rules import DOMAINS
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -31,6 +31,8 @@ class ProgramIn(Schema):
     schedule = fields.String(load_default="once", validate=validate.OneOf(SCHEDULES))
     sponsorship_years = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 12))
     preset = fields.String(load_default=None, allow_none=True)
+    levels = fields.List(fields.String(validate=validate.OneOf(LEVELS)), load_default=lambda: ["school"],
+                         validate=validate.Length(1, len(LEVELS)))
 
 
 class RulesIn(Schema):
@@ -70,6 +72,7 @@ class ProgramOut(Schema):
     allow_multiple_awards = fields.Boolean(attribute="is_multiple_awards_allowed")
     schedule = fields.String()
     sponsorship_years = fields.Integer(allow_none=True)
+    levels = fields.List(fields.String())
     versions = fields.List(fields.Nested(ProgramVersionOut))
 
 
@@ -129,7 +132,9 @@ class StudentIn(Schema):
     student_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     national_id = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{9,12}$"))
     school = fields.String(required=True, validate=validate.Length(1, 200))
-    grade = fields.Integer(strict=True, required=True, validate=validate.Range(1, 12))
+    level = fields.String(load_default="school", validate=validate.OneOf(LEVELS))
+    grade = fields.Integer(strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 12))
+    field_of_study = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     household_status = fields.String(required=True, validate=validate.OneOf(DOMAINS["household_status"]))
     household_certificate = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     household_certificate_year = fields.Integer(strict=True, load_default=None, allow_none=True,
@@ -150,6 +155,11 @@ class StudentIn(Schema):
     def identified(self, data, **_kwargs):
         if not (data.get("student_code") or "").strip() and not data.get("national_id"):
             raise ValidationError(_("Cần mã học sinh hoặc số định danh cá nhân."), "student_code")
+
+    @validates_schema
+    def pupil_has_grade(self, data, **_kwargs):
+        if data.get("level", "school") == "school" and data.get("grade") is None:
+            raise ValidationError(_("Học sinh phổ thông cần ghi lớp (1–12)."), "grade")
 
 
 class CandidateIn(Schema):

@@ -65,7 +65,7 @@ def renew_award(award: Award, data: dict, *, by) -> Award:
              "grade": data["grade"], "academic_result": data["academic_result"], "conduct": data["conduct"]}
     verdict = judge(program.rules, program.scoring, facts)
     if not verdict["is_eligible"]:
-        failed = [reason["text"] for reason in verdict["reasons"] if not reason["passed"]]
+        failed = [reason["text"] for reason in verdict["reasons"] if not reason["passed"] and reason["needed"]]
         raise NotEligible(_("Em %(name)s không còn đủ điều kiện năm học %(year)s: %(reasons)s.",
                             name=student.full_name, year=data["school_year"], reasons="; ".join(failed)),
                           errors={"reasons": failed})
@@ -89,8 +89,9 @@ def renew_award(award: Award, data: dict, *, by) -> Award:
 
 
 def renewal_defaults(award: Award) -> dict:
-    """What the renewal form proposes: the next school year, one grade up (12 at most)."""
-    return {"school_year": next_school_year(award.school_year), "grade": min(award.student.grade + 1, 12)}
+    """What the renewal form proposes: the next school year, a pupil one grade up (12 at most)."""
+    grade = award.student.grade
+    return {"school_year": next_school_year(award.school_year), "grade": min(grade + 1, 12) if grade else ""}
 
 
 def check_renewable(award: Award, school_year: str) -> None:

@@ -15,13 +15,13 @@ from ledger.units.models import Unit
 
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 # Facts the rules read, as nominated; the certificate makes the household reason explain itself.
-RULE_FACTS = ("household_status", "household_certificate", "orphan", "disability", "ethnic_minority", "grade",
-              "academic_result", "conduct")
+RULE_FACTS = ("household_status", "household_certificate", "orphan", "disability", "ethnic_minority", "level",
+              "grade", "academic_result", "conduct")
 # Rule fields keep their names in stored rules and facts (JSON); these read a Student attribute named otherwise.
 RULE_FIELD_ATTRIBUTES = {"disability": "is_disabled", "ethnic_minority": "is_ethnic_minority"}
 PROFILE_FIELDS = ("full_name", "date_of_birth", "gender", "ethnicity", "is_ethnic_minority", "household_status",
-                  "household_certificate", "household_certificate_year", "orphan", "is_disabled", "school", "grade",
-                  "guardian_name", "guardian_phone", "address", "is_publish_consented")
+                  "household_certificate", "household_certificate_year", "orphan", "is_disabled", "school", "level",
+                  "grade", "field_of_study", "guardian_name", "guardian_phone", "address", "is_publish_consented")
 
 
 def attribute_of(field: str) -> str:
@@ -97,7 +97,7 @@ def record_result(student: Student, school_year: str, data: dict) -> StudentResu
     if result is None:
         result = StudentResult(student=student, school_year=school_year)
         db.session.add(result)
-    result.school, result.grade = data["school"].strip(), data["grade"]
+    result.school, result.grade = data["school"].strip(), data.get("grade")
     result.academic_result, result.conduct = data["academic_result"], data["conduct"]
     return result
 
@@ -123,5 +123,5 @@ def facts_of(data: dict) -> dict:
 def describe(student: Student) -> dict:
     """What the audit log keeps of a child: never the birth date, phone or address."""
     return {"student_code": student.student_code, "national_id": student.national_id,
-            "full_name": student.full_name, "school": student.school, "grade": student.grade,
+            "full_name": student.full_name, "school": student.school, "level": student.level, "grade": student.grade,
             "household_status": student.household_status, "publish_consent": student.is_publish_consented}

@@ -31,7 +31,7 @@ def unit_labels():
 def home():
     if g.user is None:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("units.tree"))
+    return redirect(url_for("home.todo"))  # ledger.home (a higher layer) serves "Việc cần làm"
 
 
 @units_pages.get("/units")

@@ -91,7 +91,7 @@ def test_refused_form_keeps_what_was_typed_and_posts_nothing(treasurer, rows, me
 
 def test_date_in_a_closed_period_is_refused_in_vietnamese(treasurer, post):
     post("SL-X01", DONATION, on=date(2026, 3, 1))
-    treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31"})
+    treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31", "confirm": "1"})
     r = treasurer.post("/units/SL-X01/entries/new", data=entry_form(on="2026-03-15"))
     assert r.status_code == 422
     assert "đã khóa đến hết ngày 31/03/2026" in r.text
@@ -200,7 +200,7 @@ def test_reversal_form_links_both_entries(treasurer, post):
 
 def test_reversal_into_a_closed_period_is_refused(treasurer, post):
     entry = post("SL-X01", DONATION, on=date(2026, 3, 1))
-    treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31"})
+    treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31", "confirm": "1"})
     r = treasurer.post(f"/entries/{entry.id}", data={"date": "2026-03-20", "reason": "Ghi nhầm số tiền",
                                                       "idempotency_key": "form-rev-2"})
     assert r.status_code == 422 and "đã khóa đến hết ngày 31/03/2026" in r.text
@@ -247,23 +247,26 @@ def test_trial_balance_consolidated_switch(treasurer, post):
 def test_trial_balance_csv_is_utf8_with_bom(treasurer, post):
     post("SL-X01", DONATION)
     r = treasurer.get("/units/SL-X01/trial-balance.csv?as_of=2026-03-31")
-    assert r.mimetype == "text/csv" and "bang-can-doi-SL-X01-2026-03-31.csv" in r.headers["Content-Disposition"]
+    assert r.mimetype == "text/csv"
+    assert "bang-can-doi-SL-X01-2026-01-01-2026-03-31.csv" in r.headers["Content-Disposition"]
     assert r.data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Tài khoản", "Tên tài khoản", "Quỹ"]
-    assert ["111", "Tiền mặt", "QKH", "2015000", "0", "2015000"] in rows
-    assert rows[-1][0] == "Tổng cộng" and rows[-1][3:5] == ["2015000", "2015000"]
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))  # Vietnamese Excel's separator
+    assert rows[0] == ["Tài khoản", "Tên tài khoản", "Quỹ", "Số dư đầu kỳ Nợ", "Số dư đầu kỳ Có",
+                       "Phát sinh trong kỳ Nợ", "Phát sinh trong kỳ Có", "Số dư cuối kỳ Nợ", "Số dư cuối kỳ Có"]
+    assert ["111", "Tiền mặt", "QKH", "0", "0", "2015000", "0", "2015000", "0"] in rows
+    assert ["511", "Thu ủng hộ, tài trợ", "QKH", "0", "0", "0", "2015000", "0", "2015000"] in rows
+    assert rows[-1] == ["Tổng cộng", "", "", "0", "0", "2015000", "2015000", "2015000", "2015000"]
 
 
 def test_closing_moves_forward_only(treasurer):
     assert "Chưa khóa sổ lần nào" in treasurer.get("/units/SL-X01/close").text
-    r = treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31"})
+    r = treasurer.post("/units/SL-X01/close", data={"through": "2026-03-31", "confirm": "1"})
     assert r.status_code == 303
     assert "31/03/2026" in treasurer.get(r.location).text
-    back = treasurer.post("/units/SL-X01/close", data={"through": "2026-02-28"})
+    back = treasurer.post("/units/SL-X01/close", data={"through": "2026-02-28", "confirm": "1"})
     assert back.status_code == 422 and "không được lùi lại" in back.text
     future = (vn_today() + timedelta(days=3)).isoformat()
-    ahead = treasurer.post("/units/SL-X01/close", data={"through": future})
+    ahead = treasurer.post("/units/SL-X01/close", data={"through": future, "confirm": "1"})
     assert ahead.status_code == 422 and "tương lai" in ahead.text
 
 

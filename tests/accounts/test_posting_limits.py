@@ -192,7 +192,8 @@ def test_trial_balance_csv_neutralises_formula_like_names(books, make_fund, post
     post("SL-X01", [("111", "=CMD|' /C calc'!A0", 900, 0), ("5181", "=CMD|' /C calc'!A0", 0, 900)])
     r = page_as(("SL", "treasurer")).get("/units/SL-X01/trial-balance.csv?as_of=2026-03-31")
     assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert ["5181", '\'=HYPERLINK("http://x.example","Bấm")', "'=CMD|' /C calc'!A0", "0", "900", "-900"] in rows
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
+    assert ["5181", '\'=HYPERLINK("http://x.example","Bấm")', "'=CMD|' /C calc'!A0", "0", "0", "0", "900", "0",
+            "900"] in rows
     assert not any(cell.startswith(("=", "+", "-", "@")) and not cell.lstrip("-").isdigit()
                    for row in rows for cell in row)

@@ -79,7 +79,7 @@ def vouchers(kind: str, unit="SL-X01") -> list[str]:
 # ---- disbursements --------------------------------------------------------------------------------
 
 @pytest.mark.postgres
-def test_two_approvers_post_one_voucher(app, people):  # noqa: F811
+def test_two_approvers_post_one_voucher(app, people):
     made = create(people["treasurer"])
     path = f"/disbursements/{made['id']}/approve"
     winner = one_won(race(app, (people["approver"], path, None), (people["chair"], path, None)), 200)
@@ -89,7 +89,7 @@ def test_two_approvers_post_one_voucher(app, people):  # noqa: F811
 
 
 @pytest.mark.postgres
-def test_one_approver_clicking_five_times_posts_once(app, people):  # noqa: F811
+def test_one_approver_clicking_five_times_posts_once(app, people):
     made = create(people["treasurer"])
     one_won(race(app, *[(people["approver"], f"/disbursements/{made['id']}/approve", None)] * 5), 200)
     assert vouchers("PC") == ["PC-2026-000001"] and audited("disbursement.approve") == 1
@@ -97,7 +97,7 @@ def test_one_approver_clicking_five_times_posts_once(app, people):  # noqa: F811
 
 
 @pytest.mark.postgres
-def test_approve_against_reject_one_wins(app, people):  # noqa: F811
+def test_approve_against_reject_one_wins(app, people):
     made = create(people["treasurer"])
     results = race(app, (people["approver"], f"/disbursements/{made['id']}/approve", None),
                    (people["chair"], f"/disbursements/{made['id']}/reject", {"reason": "Thiếu hồ sơ"}))
@@ -110,7 +110,7 @@ def test_approve_against_reject_one_wins(app, people):  # noqa: F811
     gapless("SL-X01")
 
 
-def test_approving_after_a_rejection_or_again_is_409_and_changes_nothing(people):  # noqa: F811
+def test_approving_after_a_rejection_or_again_is_409_and_changes_nothing(people):
     rejected, approved = create(people["treasurer"]), create(people["treasurer"])
     assert people["approver"].post(f"/disbursements/{rejected['id']}/reject", json={"reason": "Sai"}).status_code == 200
     assert people["approver"].post(f"/disbursements/{approved['id']}/approve").status_code == 200
@@ -125,7 +125,7 @@ def test_approving_after_a_rejection_or_again_is_409_and_changes_nothing(people)
     assert vouchers("PC") == ["PC-2026-000001"] and audited("disbursement.approve") == 1
 
 
-def test_refused_for_money_stays_pending_and_can_be_approved_later(people, give):  # noqa: F811
+def test_refused_for_money_stays_pending_and_can_be_approved_later(people, give):
     made = create(people["treasurer"], amount=6_000_000)
     r = people["approver"].post(f"/disbursements/{made['id']}/approve")
     assert (r.status_code, r.json["code"]) == (422, "insufficient_funds")
@@ -137,14 +137,14 @@ def test_refused_for_money_stays_pending_and_can_be_approved_later(people, give)
 # ---- reversal and closing -------------------------------------------------------------------------
 
 @pytest.fixture
-def receipt(people):  # noqa: F811
+def receipt(people):
     """A posted receipt of SL-X01 (PT-2026-000001, the donation of `people`)."""
     db.session.rollback()
     return db.session.scalar(select(Entry).where(Entry.unit_id == get_unit("SL-X01").id))
 
 
 @pytest.mark.postgres
-def test_ten_reversers_reverse_once(app, people, receipt):  # noqa: F811
+def test_ten_reversers_reverse_once(app, people, receipt):
     results = race(app, *[(people["treasurer"], f"/entries/{receipt.id}/reverse", REVERSAL)] * 10)
     winner = one_won(results, 201)
     assert winner["reverses"] == receipt.id
@@ -152,7 +152,7 @@ def test_ten_reversers_reverse_once(app, people, receipt):  # noqa: F811
     gapless("SL-X01")
 
 
-def test_reversing_again_is_409_and_posts_nothing(people, receipt):  # noqa: F811
+def test_reversing_again_is_409_and_posts_nothing(people, receipt):
     first = people["treasurer"].post(f"/entries/{receipt.id}/reverse", json=REVERSAL)
     assert first.status_code == 201
     again = people["treasurer"].post(f"/entries/{receipt.id}/reverse", json=REVERSAL)
@@ -164,14 +164,14 @@ def test_reversing_again_is_409_and_posts_nothing(people, receipt):  # noqa: F81
 
 
 @pytest.mark.postgres
-def test_two_closers_close_once(app, people):  # noqa: F811
+def test_two_closers_close_once(app, people):
     body = {"through": "2026-03-31"}
     one_won(race(app, *[(people["treasurer"], "/units/SL-X01/periods/close", body)] * 2), 200)
     assert audited("books.close") == 1
     assert get_unit("SL-X01").closed_through == date(2026, 3, 31)
 
 
-def test_closing_through_the_same_date_again_is_409_an_earlier_one_422(people):  # noqa: F811
+def test_closing_through_the_same_date_again_is_409_an_earlier_one_422(people):
     close = people["treasurer"].post
     assert close("/units/SL-X01/periods/close", json={"through": "2026-03-31"}).status_code == 200
     same = close("/units/SL-X01/periods/close", json={"through": "2026-03-31"})
@@ -228,7 +228,7 @@ def test_two_movers_of_one_unit_leave_consistent_paths(app, admins, make_unit):
 # ---- bank reconciliation --------------------------------------------------------------------------
 
 @pytest.fixture
-def suggested(bank):  # noqa: F811
+def suggested(bank):
     """A statement credit with one suggested receipt (amount and date only)."""
     bank_receipt(500_000, date(2026, 3, 9), "Ủng hộ")
     db.session.commit()
@@ -237,21 +237,21 @@ def suggested(bank):  # noqa: F811
 
 
 @pytest.mark.postgres
-def test_a_bank_match_confirmed_twice_at_once_is_confirmed_once(app, bank, suggested):  # noqa: F811
+def test_a_bank_match_confirmed_twice_at_once_is_confirmed_once(app, bank, suggested):
     one_won(race(app, *[(bank, f"/bank-lines/{suggested['id']}/confirm", None)] * 2), 200)
     assert audited("bank.confirm") == 1
     assert count(BankStatementLine, BankStatementLine.status == "matched") == 1
 
 
 @pytest.mark.postgres
-def test_a_suggestion_rejected_twice_at_once_is_rejected_once(app, bank, suggested):  # noqa: F811
+def test_a_suggestion_rejected_twice_at_once_is_rejected_once(app, bank, suggested):
     one_won(race(app, *[(bank, f"/bank-lines/{suggested['id']}/reject", None)] * 2), 200)
     assert audited("bank.unmatch") == 1
     assert count(BankStatementLine, BankStatementLine.status == "unmatched") == 1
 
 
 @pytest.mark.postgres
-def test_one_bank_line_becomes_one_receipt_when_sent_twice_at_once(app, bank):  # noqa: F811
+def test_one_bank_line_becomes_one_receipt_when_sent_twice_at_once(app, bank):
     upload(bank, HEADER + "12/03/2026,A9,CHU THI HOA ung ho,,3.000.000\n")
     line = bank.get(f"/bank-accounts/{bank.account_id}/lines").json["items"][0]
     body = {"donor": {"name": "Chu Thị Hoa", "kind": "individual", "publish": "initials"}}
@@ -260,7 +260,7 @@ def test_one_bank_line_becomes_one_receipt_when_sent_twice_at_once(app, bank):  
     gapless("BL")
 
 
-def test_a_confirmed_or_rejected_suggestion_answers_409(bank, suggested):  # noqa: F811
+def test_a_confirmed_or_rejected_suggestion_answers_409(bank, suggested):
     path = f"/bank-lines/{suggested['id']}"
     assert bank.post(path + "/confirm").status_code == 200
     again = bank.post(path + "/confirm")
@@ -275,7 +275,7 @@ def test_a_confirmed_or_rejected_suggestion_answers_409(bank, suggested):  # noq
 # ---- allowances -----------------------------------------------------------------------------------
 
 @pytest.mark.postgres
-def test_two_payments_of_one_allowance_at_once_make_one_voucher(app, people):  # noqa: F811
+def test_two_payments_of_one_allowance_at_once_make_one_voucher(app, people):
     rule = people["treasurer"].post("/units/SL-X01/allowance-rules", json={
         "position": "Phó Chủ tịch Hội", "payee_name": "Cầm Thị Xuân", "basis": "fixed", "amount": 60_000,
         "fund": "HOIPHI"}).json

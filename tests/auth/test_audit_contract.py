@@ -35,9 +35,13 @@ AUDIT = {
     ("POST",   "/entries/<entry_id>/reverse"):                    ("entry.reverse", POSTED),
     ("POST",   "/units/<code>/periods/close"):                    ("books.close",),
     ("POST",   "/units/<code>/receipts"):                         ("donor.create", "receipt.create", POSTED),
+    ("POST",   "/units/<code>/donors/merge"):                     (),  # a donor into itself: 422
     ("POST",   "/units/<code>/disbursements"):                    ("disbursement.create",),  # waits for approval
     ("POST",   "/disbursements/<disbursement_id>/approve"):       ("disbursement.approve", POSTED),
     ("POST",   "/disbursements/<disbursement_id>/reject"):        ("disbursement.reject",),
+    ("POST",   "/receipts/<receipt_id>/cancel"):                  ("entry.reverse", POSTED, "receipt.cancel"),
+    ("POST",   "/disbursements/<disbursement_id>/cancel"):        (),  # pending: nothing to reverse
+    ("POST",   "/disbursements/<disbursement_id>/redate"):        (),  # the matrix's callers did not make it
     ("PUT",    "/units/<code>/approval-policy"):                  ("approval_policy.set",),
     ("POST",   "/units/<code>/remittances"):                      ("remittance.create", POSTED),
     ("POST",   "/units/<code>/bank-accounts"):                    ("bank_account.create",),
@@ -95,6 +99,10 @@ AUDIT = {
     ("POST",   "/units/<code>/learning/registrations"):           ("learning.registration.year",),
     ("POST",   "/units/<code>/learning/subjects/import"):         (),  # the matrix's CSV has no name column
     ("POST",   "/units/<code>/population/import"):                (),
+    ("POST",   "/units/<code>/inspections"):                      ("inspection.create",),
+    ("POST",   "/inspections/<inspection_id>/findings"):          ("finding.create",),
+    ("POST",   "/findings/<finding_id>/answer"):                  ("finding.answer",),
+    ("POST",   "/findings/<finding_id>/close"):                   ("finding.close",),
 }
 # Events written in someone else's name than the caller's, and why.
 NOT_BY_CALLER = {

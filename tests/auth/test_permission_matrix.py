@@ -28,6 +28,8 @@ SETUP = frozenset({"admin", "treasurer"})             # funds, members, campaign
 NOMINATE = frozenset({"admin", "treasurer", "approver"})
 PLAN = frozenset({"admin", "treasurer", "approver"})  # learning plans, targets, manual values
 ASSESS = frozenset({"admin", "treasurer", "approver", "reviewer"})  # learning subjects: register, assess
+INSPECT = frozenset({"admin", "auditor"})             # the inspection board: plans, findings, closing them
+ANSWER = frozenset({"admin", "treasurer", "approver"})  # the inspected unit answers a finding
 MANAGE = frozenset({"admin"})                         # units, users, roles
 ASSIGNED = frozenset({"reviewer"})                    # the round's assigned reviewer, nobody else
 SIGNED_IN, ANY_ADMIN, ROOT_ADMIN, OPEN = "signed in", "admin anywhere", "root admin", "open"
@@ -88,8 +90,11 @@ ROWS = [
     ("GET",   "/units/<code>/receipts",                         READ,      200, None),
     ("GET",   "/receipts/<receipt_id>",                         READ,      200, None),
     ("GET",   "/receipts/<receipt_id>/pdf",                     READ,      200, None),
+    ("POST",  "/receipts/<receipt_id>/cancel",                  POST,      200, {"reason": "Ghi nhầm"}),
     ("GET",   "/units/<code>/donors",                           READ,      200, None),
     ("GET",   "/donors/<donor_id>",                             READ,      200, None),
+    ("POST",  "/units/<code>/donors/merge",                     SETUP,     (422, "validation"),  # one donor made here
+              {"donor": "{donor}", "into": "{donor}"}),
     ("GET",   "/units/<code>/donors/<donor_id>/statement",      READ,      200, {"year": YEAR}),
     ("POST",  "/units/<code>/disbursements",                    POST,      201,
               {"date": TODAY, "amount": 1000, "method": "cash", "fund": "{fund}", "category": "other",
@@ -99,6 +104,10 @@ ROWS = [
     ("GET",   "/disbursements/<disbursement_id>/pdf",           READ,      200, None),
     ("POST",  "/disbursements/<disbursement_id>/approve",       APPROVE,   200, None),
     ("POST",  "/disbursements/<disbursement_id>/reject",        APPROVE,   200, {"reason": "Thiếu chứng từ"}),
+    ("POST",  "/disbursements/<disbursement_id>/cancel",        POST,      (422, "invalid_state"),  # still pending
+              {"reason": "Ghi nhầm"}),
+    ("POST",  "/disbursements/<disbursement_id>/redate",        POST,      (403, "forbidden"),  # only its maker
+              {"date": TODAY}),
     ("PUT",   "/units/<code>/approval-policy",                  SETUP,     200, {"threshold": None}),
     ("POST",  "/units/<code>/remittances",                      POST,      201,
               {"date": TODAY, "to_unit": "{province}", "fund": "{fund}", "amount": 1000, "method": "cash"}),
@@ -233,6 +242,15 @@ ROWS = [
     ("POST",  "/units/<code>/learning/subjects/import",         ASSESS,    (422, "validation"),
               Upload(model="family")),
     ("POST",  "/units/<code>/population/import",                SETUP,     (422, "validation"), Upload()),
+    ("POST",  "/units/<code>/inspections",                      INSPECT,   201,
+              {"period_start": "2026-01-01", "period_end": "2026-12-31", "scheduled_on": TODAY,
+               "scope": "Thu, chi quỹ", "members": "Lò Văn Tâm"}),
+    ("GET",   "/units/<code>/inspections",                      READ,      200, None),
+    ("GET",   "/inspections/<inspection_id>",                   READ,      200, None),
+    ("POST",  "/inspections/<inspection_id>/findings",          INSPECT,   201,
+              {"severity": "low", "description": "Thiếu chữ ký", "follow_up": "Bổ sung", "receipt_id": "{receipt}"}),
+    ("POST",  "/findings/<finding_id>/answer",                  ANSWER,    200, {"answer": "Đã bổ sung"}),
+    ("POST",  "/findings/<finding_id>/close",                   INSPECT,   200, {"note": "Đạt"}),
 ]
 ROLES = (*sorted(EVERYONE), "none", None)  # "none": a valid token and no role; None: no token at all
 SCOPES = ("own", "other")
@@ -247,6 +265,7 @@ PARAMS = {"entry_id": "entry", "receipt_id": "receipt", "donor_id": "donor", "di
           "award_id": "award", "username": "username", "kind": "book"}
 PARAMS["plan_id"] = "plan"
 PARAMS.update(subject_id="subject", assessment_id="assessment", recognition_id="recognition")
+PARAMS.update(inspection_id="inspection", finding_id="finding")
 PARAMS["token_id"] = "n"  # a token id: one's own only, so to every caller here someone else's (404)
 CODES = {"units": "unit", "funds": "fund", "campaigns": "campaign", "programs": "program"}
 CODES["criteria"] = "criteria_set"
@@ -407,6 +426,14 @@ def make_recognition(world, scope):
     return response.json["id"]
 
 
+def make_answered_finding(world, scope):
+    """A finding the unit has answered: the board may close it, the unit may answer again."""
+    finding = made_from_row("POST", "/inspections/<inspection_id>/findings",
+                            "/inspections/{inspection}/findings")(world, scope)
+    world.made(f"/findings/{finding}/answer", {"answer": "Đã bổ sung"}, status=200)
+    return finding
+
+
 def body_of(method: str, rule: str):
     return next(r[-1] for r in ROWS if r[:2] == (method, rule))
 
@@ -442,6 +469,8 @@ MAKERS = {
                                 "/learning/subjects/{subject}/assessments"),
     "assessed_subject": make_assessed_subject,
     "recognition": make_recognition,
+    "inspection": made_from_row("POST", "/units/<code>/inspections", "/units/{unit}/inspections"),
+    "finding": make_answered_finding,
 }
 
 

@@ -19,7 +19,7 @@ from tests.conftest import BASE_CONFIG, PG_URL, scratch_postgres, worker_databas
 
 
 @pytest.fixture
-def books(community_tree, give, remit, post):  # noqa: F811  (the fixtures imported above)
+def books(community_tree, give, remit, post):
     give("SL-B1", 2_000_000, fund="HOIPHI")
     give("SL-B2", 750_000, on=date(2025, 5, 2))
     give("SL-X02", 1_250_000, fund="HOIPHI")

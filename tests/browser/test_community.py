@@ -54,7 +54,7 @@ def test_citizen_sees_campaign_progress_and_honor_roll(page, live_server, screen
     assert page.locator("header .who").count() == 0  # nobody is signed in
     assert page.locator("h1").inner_text() == "Vận động Quỹ học bổng Tô Hiệu năm 2025"
     facts = page.locator("dl.campaign-facts").inner_text()
-    assert "2.000.400.000 ₫" in facts and "tăng 20%" in facts
+    assert "2.000.400.000 ₫" in facts and "Tối thiểu 2.000.000.000 ₫" in facts and "Tăng 20%" in facts
     chart = page.locator("figure.progress-chart svg")
     assert chart.is_visible() and chart.locator("rect.chart-bar").count() >= 7
     assert page.locator("script").count() == 0

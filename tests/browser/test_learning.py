@@ -20,26 +20,13 @@ from ledger.learning.plans.services import create_plan
 from ledger.learning.registry import services as registry
 from ledger.scholarships.forms import load
 from ledger.units.services import get_unit
+from tests.browser.helpers import DESKTOP, OVERFLOW_JS, PHONE
 
 pytestmark = pytest.mark.browser
 BRANCH = "BL-BAN-NA-AN"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # The default family set (KHVN-GDHT-2022): 30/30/20/20 points, passed from 70. 28 + 27 + 15 + 14 = 84.
 ANSWERS = {"tre_em_hoc_tap": 28, "nguoi_lon_hoc_tap": 27, "dieu_kien_hoc_tap": 15, "tac_dong_hoc_tap": 14}
 SCORE = 84
-# Elements sticking out past the right edge of the viewport, outside any scroll wrapper: what to fix.
-OVERFLOW_JS = """() => {
-  const width = document.documentElement.clientWidth, out = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.closest('.table-wrap')) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1)
-      out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ /g, '.') : '')
-               + ' ' + Math.round(box.right));
-  }
-  return {scroll: document.documentElement.scrollWidth, culprits: out.slice(0, 12)};
-}"""
 
 
 def user(username: str) -> User:

@@ -9,23 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from ledger.extensions import db
+from tests.browser.helpers import binh_lu_code, in_db
 
 pytestmark = pytest.mark.browser
-
-
-def in_db(live_server, fn):
-    with live_server.app.app_context():
-        try:
-            return fn()
-        finally:
-            db.session.remove()
-
-
-def binh_lu_code(live_server) -> str:
-    from ledger.units.models import Unit
-
-    return in_db(live_server,
-                 lambda: db.session.scalar(select(Unit.code).where(Unit.name == "Hội Khuyến học Xã Bình Lư")))
 
 
 def receipts_of(live_server, donor_name: str) -> list[tuple[int, int, str]]:

@@ -17,7 +17,7 @@ FEATURES = ("treasury", "community", "campaigns", "banking")  # the books' featu
 # "demo ground" is ledger/demo/places.py: the places, people and funds every feature's demo step builds on
 # (it imports books, auth and units only); ledger/demo/load.py, which runs those steps, is "demo".
 LAYERS = ("core", "units", "auth", "books", "demo ground", *FEATURES, "scholarships", "learning", "reports",
-          "setup", "backup", "demo", "migrations", "app", "cli")
+          "inspection", "setup", "backup", "home", "demo", "migrations", "app", "cli")
 
 # (importer, imported) edges allowed against the arrows, each with the reason it cannot be avoided.
 EXCEPTIONS: dict[tuple[str, str], str] = {}

@@ -31,6 +31,7 @@ def test_how_to_give_shows_the_account_the_memo_code_and_a_vietqr(tree, client, 
     db.session.commit()
     page = client.get("/public/units/SL-B1").get_data(as_text=True)  # a branch gives to its province's fund
     assert "8600123456789" in page and "QKHSL" in page and "HOI KHUYEN HOC TINH SON LA" in page
+    assert "Agribank — Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam" in page  # the bank named, not its BIN
     assert 'class="vietqr"' in page
     assert vietqr.parse(vietqr.payload("970405", "8600123456789", memo="QKHSL"))["62"]["08"] == "QKHSL"
 

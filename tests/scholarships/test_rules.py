@@ -112,7 +112,7 @@ def test_every_leaf_gives_a_reason_even_after_the_outcome_is_known():
     ({"field": "grade", "lte": 9}, "Lớp 9 (yêu cầu 9 trở xuống): đạt"),
     ({"field": "orphan", "eq": "both_parents"}, "Mồ côi cha hoặc mẹ (yêu cầu mồ côi cả cha lẫn mẹ): không đạt"),
     ({"field": "disability", "eq": True}, "Không khuyết tật (yêu cầu khuyết tật): không đạt"),
-    ({"field": "ethnic_minority", "ne": False}, "Dân tộc thiểu số (yêu cầu khác không phải dân tộc thiểu số): đạt"),
+    ({"field": "ethnic_minority", "ne": False}, "Dân tộc thiểu số (yêu cầu dân tộc thiểu số): đạt"),
     ({"field": "conduct", "gt": "kha"}, "Kết quả rèn luyện Tốt (yêu cầu trên Khá): đạt"),
     ({"field": "best_prize_level", "lt": "district"},
      "Giải cao nhất: giải cấp huyện (yêu cầu dưới giải cấp huyện): không đạt"),

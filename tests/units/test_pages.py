@@ -89,6 +89,6 @@ def test_unknown_unit_is_a_vietnamese_404(tree, page_as):
     assert r.status_code == 404 and "Không có đơn vị mã NOPE" in r.text
 
 
-def test_home_sends_to_login_or_tree(client, page_as, tree):
+def test_home_sends_to_login_or_the_to_do_list(client, page_as, tree):
     assert client.get("/").location.endswith("/login")
-    assert page_as(("VN", "admin")).get("/").location.endswith("/units")
+    assert page_as(("VN", "admin")).get("/").location.endswith("/todo")

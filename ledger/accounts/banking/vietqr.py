@@ -11,6 +11,7 @@ from ledger.core.text import unaccent
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
 MEMO_MAX = 25
+MAX_AMOUNT = 10**13 - 1  # field 54 holds at most 13 digits
 _BIN = re.compile(r"[0-9]{6}")
 _ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
 # Templates whose values are themselves TLV lists: 38 (merchant account), 38.01 (bank, account), 62.
@@ -47,7 +48,7 @@ def payload(bank_bin: str, account_number: str, *, amount: int | None = None, me
     if not isinstance(account_number, str) or not _ACCOUNT.fullmatch(account_number):
         raise ValueError("account_number must be 1-19 letters or digits")
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)
-                               or not 0 < amount < 10**13):
+                               or not 0 < amount <= MAX_AMOUNT):
         raise ValueError("amount must be a positive int of đồng with at most 13 digits")
     bank = _tlv("00", bank_bin) + _tlv("01", account_number)
     merchant = _tlv("00", NAPAS_GUID) + _tlv("01", bank) + _tlv("02", SERVICE_TO_ACCOUNT)

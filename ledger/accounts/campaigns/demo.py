@@ -1,6 +1,6 @@
-"""Demo step: Sơn La's Tô Hiệu campaigns of 2024 and 2025 (+20%, targets for the communes, gifts at the
-province, communes and branches, remittances, a day's pay and a piggy bank) and Bồ Đề's 50.000 đ/người/năm
-drive. Idempotent: a campaign is loaded only when it is not there yet.
+"""Demo step: Sơn La's Tô Hiệu campaigns of 2024, 2025 (≥ 2 tỷ and +20%, targets for the communes, gifts at
+the province, communes and branches, remittances, a day's pay and a piggy bank) and of this year (running, no
+gifts yet) and Bồ Đề's 50.000 đ/người/năm drive. Idempotent: a campaign is loaded only when it is not there yet.
 """
 from datetime import date
 
@@ -69,6 +69,7 @@ def load(ctx: dict) -> None:
         tohieu_2024(sl, treasurer)
     if find_campaign("TOHIEU-2025") is None:
         tohieu_2025(sl, treasurer)
+    tohieu_this_year(sl, treasurer)
     load_bo_de_drive(ctx)
 
 
@@ -102,7 +103,7 @@ def tohieu_2025(sl, by) -> None:
     campaign = campaigns.create_campaign({
         "code": "TOHIEU-2025", "name": "Vận động Quỹ học bổng Tô Hiệu năm 2025", "owner_unit": sl.code,
         "fund": "TOHIEU", "starts_on": date(2025, 1, 1), "ends_on": date(2025, 12, 31),
-        "growth_over": {"campaign": "TOHIEU-2024", "percent": 20},
+        "target_amount": 2_000_000_000, "growth_over": {"campaign": "TOHIEU-2024", "percent": 20},
         "description": "Kỷ niệm 81 năm ngày mất và 113 năm ngày sinh anh hùng liệt sĩ Tô Hiệu; phấn đấu đạt "
                        "2 tỷ đồng trở lên, tăng 20% so với năm 2024 ở tỉnh và mọi đơn vị trực thuộc."}, by=by)
     for gift in GIFTS[2025]:
@@ -115,6 +116,21 @@ def tohieu_2025(sl, by) -> None:
          pledge=piggy.id)
     campaigns.create_pledge(campaign, {"donor": {"publish": "full", **DONORS["che"]}, "amount": 30_000_000,
                                        "due_on": date(2025, 12, 20), "unit": MOC_CHAU}, by=by)
+
+
+def tohieu_this_year(sl, by) -> None:
+    """The campaign running now, so citizens find one on the portal: seed 004's two-part target, "2 tỷ đồng
+    trở lên" and +20% over last year, where the floor binds (last year raised about 1,64 tỷ)."""
+    year = vn_today().year
+    earlier = find_campaign(f"TOHIEU-{year - 1}") or find_campaign("TOHIEU-2025")
+    if year <= 2025 or find_campaign(f"TOHIEU-{year}") is not None:
+        return
+    campaigns.create_campaign({
+        "code": f"TOHIEU-{year}", "name": f"Vận động Quỹ học bổng Tô Hiệu năm {year}", "owner_unit": sl.code,
+        "fund": "TOHIEU", "starts_on": date(year, 1, 1), "ends_on": date(year, 12, 31),
+        "target_amount": 2_000_000_000, "growth_over": {"campaign": earlier.code, "percent": 20},
+        "description": "Phấn đấu đạt 2 tỷ đồng trở lên và tăng 20% so với năm trước; mỗi người dân, cơ quan, "
+                       "doanh nghiệp ủng hộ theo khả năng."}, by=by)
 
 
 def days_pay(campaign, donor: dict, staff: list[tuple[str, int]], unit_code: str, on: date, *, by) -> None:

@@ -16,6 +16,8 @@ class Campaign(Base):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("target_amount IS NULL OR target_amount >= 0", name="target_positive"),
+        CheckConstraint("target_floor IS NULL OR target_floor >= 0", name="floor_positive"),
+        CheckConstraint("growth_target IS NULL OR growth_target >= 0", name="growth_target_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,18 +27,30 @@ class Campaign(Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    target_amount: Mapped[int | None]
+    target_amount: Mapped[int | None]  # the binding target: the larger of the floor and the growth target
+    target_floor: Mapped[int | None]  # "≥ 2 tỷ": a floor that holds together with a growth
+    growth_target: Mapped[int | None]  # what the growth asked for when the campaign was launched
     growth_over_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     growth_percent: Mapped[int | None]
     per_capita_amount: Mapped[int | None]  # e.g. 50.000 đ per person per year
     memo_code: Mapped[str | None] = mapped_column(String(20), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    search_key: Mapped[str] = mapped_column(String(300), default="", server_default="")  # as units': folded
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner_unit: Mapped[Unit] = relationship()
     fund: Mapped[Fund] = relationship()
     growth_over: Mapped["Campaign | None"] = relationship(remote_side=[id])
     targets: Mapped[list["CampaignTarget"]] = relationship(back_populates="campaign")
+
+    @property
+    def binding_part(self) -> str | None:
+        """Which part of a two-part target binds: "floor" when the floor is at least the growth, else "growth";
+        None for a one-part target, or one the owner has set by hand since (set_targets)."""
+        parts = (self.target_floor, self.growth_target)
+        if None in parts or self.target_amount != max(parts):
+            return None
+        return "floor" if self.target_floor >= self.growth_target else "growth"
 
 
 class CampaignTarget(Base):

@@ -1,5 +1,5 @@
 """Public pages without login: a campaign's progress with an SVG chart (no JavaScript), the
-leaderboard of its sub-units and its honor roll; a unit's honor roll for a year.
+leaderboard of its sub-units, its honor roll and how to give; a unit's honor roll for a year.
 
 Donors appear only as they chose (full name, initials, or "Nhà hảo tâm ẩn danh").
 """
@@ -16,6 +16,8 @@ CHART_WIDTH, LABEL_WIDTH, VALUE_WIDTH, ROW_HEIGHT, TOP = 640, 190, 110, 24, 56
 CHART_ROWS = 20
 HONOR_ROWS = 200
 NAME_PREFIX = "Hội Khuyến học "
+# The portal (reports) fills this: (campaign, typed amount) → account, memo and VietQR, or None without an account.
+gift_boxes: list = []
 
 
 def short_name(name: str, limit: int = 30) -> str:
@@ -61,8 +63,15 @@ def campaign(code):
     unit = scope_in(campaign)
     progress = campaigns.progress(campaign, unit)
     return render_template("campaigns/public_campaign.html", campaign=campaign, unit=unit, progress=progress,
-                           chart=chart_of(progress), today=vn_today(),
+                           chart=chart_of(progress), today=vn_today(), gift=gift_box(campaign),
                            roll=honor.honor_roll(unit=unit, campaign=campaign, limit=HONOR_ROWS))
+
+
+def gift_box(campaign) -> dict | None:
+    """How to give to a running campaign, with a QR for the amount the visitor typed (?amount=)."""
+    if campaign.ends_on < vn_today():
+        return None
+    return next(filter(None, (box(campaign, request.args.get("amount", "")) for box in gift_boxes)), None)
 
 
 @public_campaigns.get("/units/<code>/honor-roll")

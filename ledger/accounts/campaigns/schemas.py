@@ -2,7 +2,7 @@
 
 The same *In schemas validate the JSON body and the page forms.
 """
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from ledger.accounts.community.schemas import optional_amount
 from ledger.accounts.treasury.schemas import DonorRef, donor_form_data, form_amount, form_date
@@ -24,15 +24,11 @@ class CampaignIn(Schema):
     fund = fields.String(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    target_amount = Money(load_default=None, allow_none=True)
+    target_amount = Money(load_default=None, allow_none=True)  # with growth_over: the floor of a two-part target
     growth_over = fields.Nested(GrowthIn, load_default=None, allow_none=True)
     per_capita_amount = Money(load_default=None, allow_none=True)
     description = fields.String(load_default="", validate=validate.Length(max=2000))
 
-    @validates_schema
-    def one_target_kind(self, data, **_kwargs):
-        if data.get("target_amount") and data.get("growth_over"):
-            raise ValidationError(_("Chỉ một trong hai: target_amount hoặc growth_over."), "growth_over")
 
 
 class TargetIn(Schema):
@@ -60,6 +56,9 @@ class CampaignOut(Schema):
     growth_over = fields.Function(lambda c: {"campaign": c.growth_over.code, "percent": c.growth_percent}
                                   if c.growth_over else None)
     per_capita_amount = fields.Integer(allow_none=True)
+    target_floor = fields.Integer(allow_none=True)
+    growth_target = fields.Integer(allow_none=True)
+    binding = fields.String(attribute="binding_part", allow_none=True)  # "floor" | "growth" | null
     targets = fields.List(fields.Nested(TargetOut))
 
 

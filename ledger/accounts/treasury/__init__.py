@@ -3,7 +3,7 @@ remittances up the tree, vouchers, and merging units."""
 
 
 def init_app(app):
-    from ledger.accounts.treasury import models  # noqa: F401  (tables)
+    from ledger.accounts.treasury import donor_pages, models, voucher_pages  # noqa: F401  (tables; pages join the blueprint)
     from ledger.accounts.treasury.api import treasury_api
     from ledger.accounts.treasury.routes import treasury_pages, treasury_panel
     from ledger.core.hooks import register

@@ -3,7 +3,8 @@ from flask import g
 
 from ledger.accounts.idempotency import money_post
 from ledger.accounts.treasury import schemas
-from ledger.accounts.treasury.services import disbursements, donors, merge, receipts, remittances
+from ledger.accounts.treasury.services import cancellations, disbursements, donors, merge, receipts, remittances
+from ledger.accounts.treasury.services.donor_merge import donors_to_merge, merge_donors
 from ledger.accounts.treasury.services.receipts import referenced
 from ledger.accounts.treasury.vouchers import voucher_response
 from ledger.core.endpoints import Blueprint
@@ -40,6 +41,19 @@ def receipt_pdf(receipt_id):
     return voucher_response(permitted(receipts.get_receipt(receipt_id), "read"))
 
 
+@treasury_api.write("/receipts/<receipt_id>/cancel", schemas.ReceiptOut, body=schemas.CancelIn, status=200,
+                    edge=money_post)
+def cancel_receipt(data, receipt_id):
+    """Hủy phiếu thu: reverses its entries (both books of a collection on behalf); a second cancel is 409."""
+    return cancelled(permitted(receipts.get_receipt(receipt_id), "read"), data)
+
+
+def cancelled(document, data):
+    cancellations.require_cancel(g.user, document)
+    cancellations.cancel_voucher(document, data["reason"], on=data.get("date"), by=g.user)
+    return document
+
+
 @treasury_api.write("/units/<code>/disbursements", schemas.DisbursementOut, body=schemas.DisbursementIn,
                     edge=money_post)
 def post_disbursement(data, code):
@@ -69,6 +83,21 @@ def approve_disbursement(disbursement_id):
 def reject_disbursement(data, disbursement_id):
     disbursement = permitted(disbursements.get_disbursement(disbursement_id), "approve")
     return disbursements.reject_disbursement(disbursement, data["reason"], by=g.user)
+
+
+@treasury_api.write("/disbursements/<disbursement_id>/cancel", schemas.DisbursementOut, body=schemas.CancelIn,
+                    status=200, edge=money_post)
+def cancel_disbursement(data, disbursement_id):
+    """Hủy phiếu chi đã ghi sổ: reverses its entry; a pending one is rejected instead (422), a second cancel 409."""
+    return cancelled(permitted(disbursements.get_disbursement(disbursement_id), "read"), data)
+
+
+@treasury_api.write("/disbursements/<disbursement_id>/redate", schemas.DisbursementOut, body=schemas.RedateIn,
+                    status=200)
+def redate_disbursement(data, disbursement_id):
+    """Its maker moves a pending payment to an open date (e.g. after the books closed under it)."""
+    disbursement = permitted(disbursements.get_disbursement(disbursement_id), "post")
+    return disbursements.redate_disbursement(disbursement, data["date"], by=g.user)
 
 
 @treasury_api.get("/disbursements/<disbursement_id>/pdf")
@@ -112,3 +141,9 @@ def get_donor(donor_id):
     """A donor of a unit the caller may read (any other id is 404, as if it did not exist)."""
     within = donors.readable_units(g.user)
     return donors.DonorDetail(donors.get_donor(donor_id, within=within), within=within)
+
+
+@treasury_api.write("/units/<code>/donors/merge", schemas.DonorMergeOut, body=schemas.DonorMergeIn, status=200)
+def post_donor_merge(data, code):
+    """Two records of one donor of the unit's subtree become one; the merged record stays as history."""
+    return merge_donors(*donors_to_merge(unit_for(code, "setup"), data), by=g.user)

@@ -40,8 +40,12 @@ class Donor(Base):
     is_native_abroad: Mapped[bool] = mapped_column(default=False)  # "con em quê hương" living away
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A twin merged into another donor stays, empty, so its page and the audit tell where its gifts went.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id"), index=True)
+    merged_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship()
+    merged_into: Mapped["Donor | None"] = relationship(remote_side=[id])
 
 
 class Receipt(Base):
@@ -117,6 +121,9 @@ class Disbursement(Base):
     category: Mapped[str] = mapped_column(String(12))
     payee_name: Mapped[str] = mapped_column(String(200))
     payee: Mapped[Any] = mapped_column(JSON, default=dict)
+    # What the C41-BB voucher prints under the payee's name: their ID card (CCCD) number and address.
+    payee_id_number: Mapped[str | None] = mapped_column(String(20))
+    payee_address: Mapped[str | None] = mapped_column(String(300))
     memo: Mapped[str] = mapped_column(Text, default="")
     goods_description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending_approval")

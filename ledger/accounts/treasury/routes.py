@@ -12,7 +12,8 @@ from ledger.accounts.idempotency import form_post, form_token
 from ledger.accounts.services import funds_usable_in
 from ledger.accounts.treasury import schemas
 from ledger.accounts.treasury.models import Disbursement
-from ledger.accounts.treasury.services import disbursements, donors, receipts, remittances
+from ledger.accounts.treasury.services import cancellations, cost_cap, disbursements, donors, receipts, remittances
+from ledger.accounts.treasury.services.donor_merge import merge_choices
 from ledger.accounts.treasury.vouchers import people, users_by_id, voucher_response
 from ledger.auth.routes import login_required
 from ledger.core import permissions
@@ -20,7 +21,6 @@ from ledger.core.dates import vn_today
 from ledger.core.edge import refusable
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _, _l
-from ledger.core.inputs import parse_id
 from ledger.core.money import format_vnd
 from ledger.units.access import permitted, unit_for
 from ledger.units.models import Unit
@@ -93,11 +93,11 @@ def money_form(code: str, form_page: Callable, save: Callable, schema_cls, read_
 
 @treasury_pages.get("/units/<code>/receipts/new")
 @login_required
-def receipt_new(code, problem=None, matches=()):
+def receipt_new(code, problem=None, matches=(), found=None):
     unit = unit_for(code, "post")
     status = 409 if matches else (problem or {}).get("status", 200)
     return render_template("treasury/receipt_form.html", unit=unit, form=form_values(problem or matches),
-                           problem=problem, matches=matches, funds=nearest_first(funds_usable_in(unit)),
+                           problem=problem, matches=matches, found=found, funds=nearest_first(funds_usable_in(unit)),
                            campaigns=[c for choices in campaign_choices for c in choices(unit)],
                            donor=donor_from_query()), status
 
@@ -124,9 +124,7 @@ def chosen_donor(unit, donor: dict, choice: str):
         return donor, []
     if choice == "new":
         return {"id": donors.create_donor(donor, unit=unit, by=g.user).id}, []
-    if parse_id(choice):
-        return {"id": parse_id(choice)}, []
-    return donor, donors.find_matches(donor, within=donors.attach_scope(g.user))
+    return donor, donors.possible_twins(donor, within=donors.attach_scope(g.user))
 
 
 def nearest_first(funds):
@@ -145,14 +143,25 @@ def receipt_list(code):
     unit = unit_for(code, "read")
     items, total = receipts.list_receipts(unit, subtree=request.args.get("subtree") == "1", limit=200)
     return render_template("treasury/receipts.html", unit=unit, receipts=items, total=total,
+                           cancelled=cancellations.cancellations_of(items),
                            can_post=permissions.allowed(g.user, "post", unit))
 
 
 @treasury_pages.get("/receipts/<receipt_id>")
 @login_required
-def receipt_page(receipt_id):
+def receipt_page(receipt_id, problem=None):
     receipt = permitted(receipts.get_receipt(receipt_id), "read")
-    return render_template("treasury/receipt.html", receipt=receipt, unit=receipt.unit, people=people(receipt))
+    return render_template("treasury/receipt.html", receipt=receipt, unit=receipt.unit, people=people(receipt),
+                           **voucher_marks(receipt, problem)), (problem or {}).get("status", 200)
+
+
+def voucher_marks(document, problem) -> dict:
+    """What a voucher's page shows around it: its cancellation, the cancel form, the entries the user may open."""
+    return {"cancelled": cancellations.cancellation(document), "problem": problem, "token": form_token,
+            "can_cancel": cancellations.may_cancel(g.user, document),
+            "can_post": permissions.allowed(g.user, "post", document.unit),
+            "entries": [entry for entry in (document.transaction.entries if document.transaction else [])
+                        if permissions.allowed(g.user, "read", entry.unit)]}
 
 
 @treasury_pages.get("/receipts/<receipt_id>/pdf")
@@ -174,25 +183,31 @@ def donor_list(code):
 
 @treasury_pages.get("/donors/<donor_id>")
 @login_required
-def donor_page(donor_id):
+def donor_page(donor_id, problem=None):
     within = donors.readable_units(g.user)
     donor = donors.get_donor(donor_id, within=within)
-    return render_template("treasury/donor.html", donor=donor, history=donors.giving_history(donor, within=within))
+    return render_template("treasury/donor.html", donor=donor, history=donors.giving_history(donor, within=within),
+                           merge=merge_choices(donor, request.args.get("find", "")[:100]), problem=problem,
+                           token=form_token), (problem or {}).get("status", 200)
 
 
 # ---- disbursements and their approval -----------------------------------------------------------
 
 @treasury_pages.get("/units/<code>/disbursements/new")
 @login_required
-def disbursement_new(code, problem=None):
+def disbursement_new(code, problem=None, cap_warning=None):
     unit = unit_for(code, "post")
     funds = [f for f in nearest_first(funds_usable_in(unit))
              if f.kind != "endowment" and (not f.is_pooled or f.owner_unit_id == unit.id)]
-    return render_template("treasury/disbursement_form.html", unit=unit, form=form_values(problem), problem=problem,
-                           funds=funds), (problem or {}).get("status", 200)
+    status = 409 if cap_warning else (problem or {}).get("status", 200)
+    return render_template("treasury/disbursement_form.html", unit=unit, form=form_values(problem or cap_warning),
+                           problem=problem, cap_warning=cap_warning, funds=funds), status
 
 
 def save_disbursement(unit: Unit, data: dict):
+    warning = disbursements.cost_cap_warning(data)
+    if warning and request.form.get("cost_cap_seen") != "1":  # 409: nothing kept; the maker saves again knowingly
+        return disbursement_new(unit.code, cap_warning=warning)
     disbursement = disbursements.create_disbursement(unit, data, by=g.user)
     return saved(url_for("treasury.disbursement_page", disbursement_id=disbursement.id),
                  _("Đã lập phiếu chi; phiếu đang chờ người khác duyệt."))
@@ -209,9 +224,15 @@ def disbursement_save(code):
 @login_required
 def disbursement_page(disbursement_id, problem=None):
     disbursement = permitted(disbursements.get_disbursement(disbursement_id), "read")
-    return render_template("treasury/disbursement.html", d=disbursement, unit=disbursement.unit, problem=problem,
+    return render_template("treasury/disbursement.html", d=disbursement, unit=disbursement.unit,
                            people=people(disbursement), can_decide=can_decide(disbursement),
-                           token=form_token), (problem or {}).get("status", 200)
+                           share=cost_cap.cost_share(disbursement), can_redate=can_redate(disbursement),
+                           **voucher_marks(disbursement, problem)), (problem or {}).get("status", 200)
+
+
+def can_redate(disbursement: Disbursement) -> bool:
+    return (disbursement.status == "pending_approval" and disbursement.created_by_id == g.user.id
+            and permissions.allowed(g.user, "post", disbursement.unit))
 
 
 @treasury_pages.post("/disbursements/<disbursement_id>/<any(approve, reject):decision>")
@@ -252,7 +273,8 @@ def approval_queue(code):
     pending, total = disbursements.list_disbursements(unit, status="pending_approval", subtree=True, limit=500)
     creators = users_by_id(d.created_by_id for d in pending)
     return render_template("treasury/approvals.html", unit=unit, pending=pending, total=total, creators=creators,
-                           can_decide=can_decide, token=form_token)
+                           can_decide=can_decide, token=form_token, share_of=cost_cap.cost_share,
+                           can_post=permissions.allowed(g.user, "post", unit))
 
 
 @treasury_pages.get("/disbursements/<disbursement_id>/pdf")
@@ -293,4 +315,5 @@ def treasury_panel(unit, user) -> Markup:
     recent, total = receipts.list_receipts(unit, limit=5)
     pending = disbursements.list_disbursements(unit, status="pending_approval", subtree=True, limit=1)[1]
     return Markup(render_template("treasury/panel.html", unit=unit, recent=recent, total=total, pending=pending,
+                                  cancelled=cancellations.cancellations_of(recent),
                                   can=lambda action: permissions.allowed(user, action, unit)))

@@ -15,7 +15,7 @@ from ledger.accounts.treasury.models import (
     RECEIPT_CHANNELS,
     RECEIPT_METHODS,
 )
-from ledger.accounts.treasury.services import donors
+from ledger.accounts.treasury.services import cancellations, cost_cap, donors
 from ledger.accounts.treasury.services.remittances import settled_amount
 from ledger.core import money
 from ledger.core.errors import ValidationFailed
@@ -86,6 +86,38 @@ def entry_ids(document) -> list[int]:
     return [entry.id for entry in document.transaction.entries] if document.transaction else []
 
 
+class CancelledOut(Schema):
+    """The reversal that cancelled a voucher: its entry, number, date and the reason given."""
+    entry_id = fields.Integer(attribute="id")
+    number = fields.String()
+    date = fields.Date(attribute="dated_on")
+    reason = fields.Function(lambda entry: entry.transaction.memo)
+
+
+def cancelled(document):
+    reversal = cancellations.cancellation(document)
+    return CancelledOut().dump(reversal) if reversal else None
+
+
+class CostShareOut(Schema):
+    """A management payment from a charity-regime fund: the regime's costs against revenue in its year."""
+    year = fields.Integer()
+    funds = fields.List(fields.String())
+    revenue = fields.Integer()
+    operations = fields.Integer()
+    amount = fields.Integer()
+    after = fields.Integer()
+    cap_percent = fields.Integer()
+    share_percent = fields.Float(allow_none=True)
+    is_over_cap = fields.Boolean()
+    crosses_cap = fields.Boolean()
+
+
+def management_cost(disbursement):
+    share = cost_cap.cost_share(disbursement)
+    return CostShareOut().dump(share) if share else None
+
+
 class ReceiptOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -107,6 +139,7 @@ class ReceiptOut(Schema):
     contributors = fields.List(fields.Nested(ContributorOut))
     transaction_id = fields.Integer()
     entry_ids = fields.Function(entry_ids)
+    cancelled = fields.Function(cancelled, metadata={"description": "null, or the reversal that cancelled it"})
 
 
 class ReceiptQuery(PageQuery):
@@ -155,6 +188,11 @@ class DisbursementOut(Schema):
     decided_at = fields.DateTime()
     rejected_reason = fields.String()
     entry_ids = fields.Function(entry_ids)
+    payee_id_number = fields.String(allow_none=True)
+    payee_address = fields.String(allow_none=True)
+    cancelled = fields.Function(cancelled, metadata={"description": "null, or the reversal that cancelled it"})
+    management_cost = fields.Function(management_cost, metadata={
+        "description": "null, or the charity-fund management-cost share this payment leaves"})
 
 
 class DisbursementQuery(PageQuery):
@@ -164,6 +202,15 @@ class DisbursementQuery(PageQuery):
 
 class RejectIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class CancelIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+    date = fields.Date(load_default=None, allow_none=True)
+
+
+class RedateIn(Schema):
+    date = fields.Date(required=True)
 
 
 class ApprovalPolicyIn(Schema):
@@ -225,6 +272,19 @@ class DonorDetailOut(DonorOut):
     """Dumps donors.DonorDetail: the totals count only gifts in units the caller may read."""
     total_given = fields.Integer()
     receipts_count = fields.Integer()
+    merged_into = fields.Integer(attribute="merged_into_id", allow_none=True)
+
+
+class DonorMergeIn(Schema):
+    """Two records of one donor: `donor`'s gifts and pledges go to `into`, and `donor` stays as history."""
+    donor = fields.Integer(strict=False, required=True, validate=validate.Range(1, 2**62))
+    into = fields.Integer(strict=False, required=True, validate=validate.Range(1, 2**62))
+
+
+class DonorMergeOut(Schema):
+    donor = fields.Integer()
+    merged_into = fields.Integer()
+    moved = fields.Dict(keys=fields.String(), values=fields.Integer())  # table → rows moved
 
 
 ReceiptList = list_schema(ReceiptOut, "ReceiptList")
@@ -306,8 +366,10 @@ def prefixed(form, prefix: str, *names) -> dict:
 
 
 def donor_form_data(form) -> dict:
-    if (form.get("donor_id") or "").strip():
-        return {"id": form["donor_id"].strip()}
+    """The donor picked (shown chosen, or an existing one ticked in the lookup or the twin question), else typed."""
+    picked = (form.get("donor_id") or "").strip() or (form.get("donor_choice") or "").strip()
+    if picked and picked != "new":
+        return {"id": picked}
     return {"name": (form.get("donor_name") or "").strip(), **prefixed(form, "donor", "phone", "address"),
             "kind": form.get("donor_kind") or "individual", "publish": form.get("donor_publish") or "full"}
 

@@ -4,6 +4,7 @@ from flask import Response
 from sqlalchemy import select
 
 from ledger.accounts.treasury.models import Disbursement, Receipt
+from ledger.accounts.treasury.services.cancellations import cancellation, own_entry
 from ledger.auth.models import User
 from ledger.core.pdf import pdf_response, render_pdf
 from ledger.extensions import db
@@ -15,11 +16,11 @@ def voucher_response(document: Receipt | Disbursement) -> Response:
 
 
 def voucher_pdf(document: Receipt | Disbursement) -> tuple[bytes, str]:
-    """(PDF bytes, file name): a disbursement not yet approved has no number, so it is named by its id."""
-    entry = next((e for e in document.transaction.entries if e.unit_id == document.unit_id), None) \
-        if document.transaction else None
-    pdf = render_pdf("treasury/voucher.html", doc=document, is_receipt=isinstance(document, Receipt), entry=entry,
-                     people=people(document), unit=document.unit)
+    """(PDF bytes, file name): a disbursement not yet approved has no number, so it is named by its id.
+    A cancelled voucher prints with the "ĐÃ HỦY" stamp naming the reversal."""
+    pdf = render_pdf("treasury/voucher.html", doc=document, is_receipt=isinstance(document, Receipt),
+                     entry=own_entry(document), cancelled=cancellation(document), people=people(document),
+                     unit=document.unit)
     return pdf, f"{document.number or f'phieu-chi-{document.id}'}.pdf"
 
 

@@ -7,14 +7,23 @@ from ledger.scholarships.rules.validate import LISTS, validate_rules, validate_s
 _SUBJECTS = {"grade": _l("Lớp %(value)s"), "academic_result": _l("Kết quả học tập %(value)s"),
              "conduct": _l("Kết quả rèn luyện %(value)s"), "best_prize_level": _l("Giải cao nhất: %(value)s")}
 _REQUIREMENTS = {
-    "eq": _l("yêu cầu %(value)s"), "ne": _l("yêu cầu khác %(value)s"),
-    "in": _l("yêu cầu thuộc %(value)s"), "not_in": _l("yêu cầu không thuộc %(value)s"),
+    "eq": _l("yêu cầu %(value)s"), "in": _l("yêu cầu thuộc %(value)s"),
+    "ne": _l("yêu cầu khác %(value)s"), "not_in": _l("yêu cầu không thuộc %(value)s"),
     "gt": _l("yêu cầu trên %(value)s"), "gte": _l("yêu cầu từ %(value)s"),
     "lt": _l("yêu cầu dưới %(value)s"), "lte": _l("yêu cầu %(value)s trở xuống"),
 }
+# "khác không mồ côi" reads badly: a short exclusion is said as the values left ("mồ côi cha hoặc mẹ").
+_SAID_AS_REST = 3
+
+
+def _rest(field: str, op: str, expected) -> list:
+    excluded = expected if op == "not_in" else [expected]
+    return [value for value in DOMAINS[field] if value not in excluded]
 
 
 def requirement(field: str, op: str, expected) -> str:
+    if op in ("ne", "not_in") and 0 < len(rest := _rest(field, op, expected)) <= _SAID_AS_REST:
+        return str(_REQUIREMENTS["eq"]) % {"value": _(", hoặc ").join(label(field, value) for value in rest)}
     values = expected if op in LISTS else [expected]
     return str(_REQUIREMENTS[op]) % {"value": ", ".join(label(field, value) for value in values)}
 

@@ -2,15 +2,17 @@
 The Reason record, the "đạt"/"không đạt" verdict and the scored sum come from the shared judging core.
 
 Missing or malformed student data fails its condition (so a `not` above it passes) and earns no points.
+Every condition is explained; those of alternatives a met any-of did not need are marked, so pages skip them.
 """
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from ledger.core.i18n import _
 from ledger.core.judging import Reason, total, verdict
 from ledger.scholarships.rules.describe import requirement, subject
-from ledger.scholarships.rules.fields import DOMAINS, FIELD_LABELS, in_domain, score_key
+from ledger.scholarships.rules.fields import DEFAULTS, DOMAINS, FIELD_LABELS, in_domain, score_key
 from ledger.scholarships.rules.validate import LISTS, validate_rules, validate_scoring
 
 COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge,
@@ -22,6 +24,8 @@ _MISSING = object()
 class Evaluation:
     eligible: bool
     reasons: tuple[Reason, ...]
+    # One flag per reason: False for a condition of an alternative that a met any-of did not need.
+    needed: tuple[bool, ...] = dataclass_field(default=(), compare=False)
 
 
 def best_prize_level(prizes) -> str:
@@ -36,7 +40,7 @@ def _student_value(student, field: str):
     """The student's value for field, or _MISSING when absent or malformed."""
     if not isinstance(student, Mapping):
         return _MISSING
-    value = student.get(field, _MISSING)
+    value = student.get(field, DEFAULTS.get(field, _MISSING))
     if field == "best_prize_level" and value is _MISSING and "prizes" in student:
         value = best_prize_level(student["prizes"])
     return value if in_domain(field, value) else _MISSING
@@ -69,13 +73,20 @@ def _leaf_reason(node: Mapping, student) -> Reason:
                                    verdict=verdict(passed)))
 
 
-def _evaluate(node: Mapping, student, reasons: list[Reason]) -> bool:
+def _evaluate(node: Mapping, student, reasons: list[Reason], unneeded: set[int]) -> bool:
     if "not" in node:
-        return not _evaluate(node["not"], student, reasons)
+        return not _evaluate(node["not"], student, reasons, unneeded)
     if "all" in node or "any" in node:
         combine, children = (all, node["all"]) if "all" in node else (any, node["any"])
-        # A list, not a generator: every leaf is checked so every condition yields a reason.
-        return combine([_evaluate(child, student, reasons) for child in children])
+        # Every child is judged, so every condition yields a reason; each child's reasons are a span.
+        judged = []
+        for child in children:
+            start = len(reasons)
+            judged.append((_evaluate(child, student, reasons, unneeded), range(start, len(reasons))))
+        met = combine(ok for ok, _span in judged)
+        if "any" in node and met:
+            unneeded.update(index for ok, span in judged if not ok for index in span)
+        return met
     reasons.append(_leaf_reason(node, student))
     return reasons[-1].passed
 
@@ -87,8 +98,9 @@ def evaluate(rules, student: Mapping) -> Evaluation:
     """
     validate_rules(rules)
     reasons: list[Reason] = []
-    eligible = _evaluate(rules, student, reasons)
-    return Evaluation(eligible, tuple(reasons))
+    unneeded: set[int] = set()
+    eligible = _evaluate(rules, student, reasons, unneeded)
+    return Evaluation(eligible, tuple(reasons), tuple(index not in unneeded for index in range(len(reasons))))
 
 
 def score(scoring, student: Mapping) -> int:

@@ -16,8 +16,14 @@ DOMAINS: dict[str, tuple] = {
     "academic_result": _RESULTS,
     "conduct": _RESULTS,
     "best_prize_level": ("none", "school", "district", "province", "national", "international"),
+    # Who is judged: pupils, learners beyond grade 12, and the teachers and workers a fund honours (issue 14).
+    "level": ("school", "college", "university", "abroad", "adult", "teacher", "worker"),
 }
 BOOLEAN_FIELDS = frozenset({"disability", "ethnic_minority"})
+# Fields whose values have no order: the rule form offers no "từ … trở lên" for them.
+UNORDERED_FIELDS = BOOLEAN_FIELDS | {"level"}
+# Facts recorded before a field existed: every candidate nominated before levels was a pupil.
+DEFAULTS = {"level": "school"}
 
 _RESULT_LABELS = {"chua_dat": _l("Chưa đạt"), "dat": _l("Đạt"), "kha": _l("Khá"), "tot": _l("Tốt")}
 LABELS: dict[str, dict] = {
@@ -33,12 +39,16 @@ LABELS: dict[str, dict] = {
     "best_prize_level": {"none": _l("không có giải"), "school": _l("giải cấp trường"),
                          "district": _l("giải cấp huyện"), "province": _l("giải cấp tỉnh"),
                          "national": _l("giải cấp quốc gia"), "international": _l("giải cấp quốc tế")},
+    "level": {"school": _l("học sinh phổ thông"), "college": _l("sinh viên cao đẳng"),
+              "university": _l("sinh viên đại học"), "abroad": _l("du học sinh"),
+              "adult": _l("học viên người lớn"), "teacher": _l("giáo viên"),
+              "worker": _l("công nhân, người lao động giỏi")},
 }
 FIELD_LABELS = {
     "household_status": _l("Hoàn cảnh gia đình"), "orphan": _l("Tình trạng mồ côi"),
     "disability": _l("Tình trạng khuyết tật"), "ethnic_minority": _l("Dân tộc"), "grade": _l("Lớp"),
     "academic_result": _l("Kết quả học tập"), "conduct": _l("Kết quả rèn luyện"),
-    "best_prize_level": _l("Giải học sinh giỏi cao nhất"),
+    "best_prize_level": _l("Giải học sinh giỏi cao nhất"), "level": _l("Đối tượng"),
 }
 PRIZE_RANK_LABELS = {"first": _l("giải Nhất"), "second": _l("giải Nhì"), "third": _l("giải Ba"),
                      "consolation": _l("giải Khuyến khích")}

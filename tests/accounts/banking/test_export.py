@@ -44,10 +44,10 @@ def test_cash_book_as_xlsx(signed_in):
 def test_cash_book_as_csv_is_neutralised(signed_in):
     r = signed_in.get("/units/BD/books/cash?from=2026-03-01&to=2026-03-31&format=csv")
     assert r.data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[2] == ["2026-03-02", "PT-2026-000001", "", "'=HYPERLINK(\"http://evil\") Ủng hộ",
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))  # Vietnamese Excel's separator
+    assert rows[2] == ["02/03/2026", "PT-2026-000001", "", "'=HYPERLINK(\"http://evil\") Ủng hộ",
                        "1500000", "", "1500000"]
-    assert rows[-1] == ["2026-03-31", "", "", "Số dư cuối kỳ", "", "", "1300000"]
+    assert rows[-1] == ["31/03/2026", "", "", "Số dư cuối kỳ", "", "", "1300000"]
 
 
 def test_statement_lines_as_xlsx(signed_in, api_as):

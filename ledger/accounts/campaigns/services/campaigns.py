@@ -1,5 +1,6 @@
-"""Campaigns (đợt vận động): targets absolute, grown over an earlier campaign, or per capita;
-targets handed down to sub-units; pledges (incl. an agency's day's pay); progress up the tree.
+"""Campaigns (đợt vận động): targets absolute, grown over an earlier campaign, both at once (a floor
+and a growth: the larger binds), or per capita; targets handed down to sub-units; pledges (incl. an
+agency's day's pay); progress up the tree.
 
 Raised = the receipts tagged with the campaign anywhere in the scope's subtree, counted on the day
 they were collected: a receipt collected on behalf is one receipt row, and remittances are not
@@ -25,7 +26,7 @@ from ledger.core.inputs import get_by_id
 from ledger.core.money import format_number
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import ancestors, get_unit, list_units, subtree_filter
+from ledger.units.services import ancestors, get_unit, list_units, search_key, subtree_filter
 
 ROUND_TO = 1000
 WORKING_DAYS_PER_MONTH = 22  # a day's pay (ngày lương) of public-sector staff: monthly salary / 22
@@ -64,10 +65,12 @@ def create_campaign(data: dict, *, by=None) -> Campaign:
         raise ValidationFailed(field="ends_on", message=_("Ngày kết thúc phải sau ngày bắt đầu."))
     campaign = Campaign(code=data["code"], name=data["name"].strip(), owner_unit=owner, fund=fund,
                         starts_on=data["starts_on"], ends_on=data["ends_on"], target_amount=data.get("target_amount"),
-                        per_capita_amount=data.get("per_capita_amount"), description=data.get("description") or "")
+                        per_capita_amount=data.get("per_capita_amount"), description=data.get("description") or "",
+                        search_key=search_key(data["name"], data["code"]))
     db.session.add(campaign)
     if data.get("growth_over"):
-        apply_growth(campaign, get_campaign(data["growth_over"]["campaign"]), data["growth_over"]["percent"])
+        campaign.target_floor = data.get("target_amount")
+        apply_growth(campaign, earlier_campaign(data["growth_over"]["campaign"]), data["growth_over"]["percent"])
     elif campaign.target_amount is None and campaign.per_capita_amount:
         population = population_of(owner)
         campaign.target_amount = campaign.per_capita_amount * population if population else None
@@ -76,13 +79,23 @@ def create_campaign(data: dict, *, by=None) -> Campaign:
     return campaign
 
 
+def earlier_campaign(code: str) -> Campaign:
+    """The campaign a growth is measured over: an unknown code is a mistake in the form, not a missing page."""
+    earlier = db.session.scalar(select(Campaign).where(Campaign.code == code))
+    if earlier is None:
+        raise ValidationFailed(field="growth_over", message=_("Không có đợt vận động mã %(code)s.", code=code))
+    return earlier
+
+
 def apply_growth(campaign: Campaign, earlier: Campaign, percent: int) -> None:
-    """+percent on what the earlier campaign raised, for the owner and for each sub-unit that raised."""
+    """+percent on what the earlier campaign raised, for the owner and for each sub-unit that raised;
+    a floor set beside it ("≥ 2 tỷ and +20%") binds the whole campaign when it is the larger."""
     if not campaign.owner_unit.is_within(earlier.owner_unit):
         raise ValidationFailed(field="growth_over", message=_(
             "Đợt vận động %(code)s không bao gồm %(unit)s.", code=earlier.code, unit=campaign.owner_unit.name))
     campaign.growth_over, campaign.growth_percent = earlier, percent
-    campaign.target_amount = grown(raised_in(earlier, campaign.owner_unit), percent)
+    campaign.growth_target = grown(raised_in(earlier, campaign.owner_unit), percent)
+    campaign.target_amount = max(campaign.growth_target, campaign.target_floor or 0)
     for code, raised in raised_by_child(earlier, campaign.owner_unit).items():
         if raised > 0:
             campaign.targets.append(CampaignTarget(unit=get_unit(code), amount=grown(raised, percent)))
@@ -93,7 +106,9 @@ def describe(campaign: Campaign) -> dict:
             "fund": campaign.fund.code, "starts_on": campaign.starts_on.isoformat(),
             "ends_on": campaign.ends_on.isoformat(), "target_amount": campaign.target_amount,
             "growth_over": campaign.growth_over.code if campaign.growth_over else None,
-            "growth_percent": campaign.growth_percent, "per_capita_amount": campaign.per_capita_amount}
+            "growth_percent": campaign.growth_percent, "target_floor": campaign.target_floor,
+            "growth_target": campaign.growth_target, "per_capita_amount": campaign.per_capita_amount}
+
 
 
 def set_targets(campaign: Campaign, targets: list[dict], *, by=None) -> list[CampaignTarget]:

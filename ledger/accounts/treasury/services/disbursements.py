@@ -3,6 +3,8 @@
 Maker-checker: the creator never approves their own voucher; above a unit's threshold only its
 chair may. Money is checked at approval, so a voucher refused for lack of money stays pending.
 """
+from datetime import date
+
 from sqlalchemy import func, select
 
 from ledger.accounts import balances
@@ -12,6 +14,7 @@ from ledger.accounts.models import Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, check_books_open, post_transaction
 from ledger.accounts.services import get_fund
 from ledger.accounts.treasury.models import ApprovalPolicy, Disbursement
+from ledger.accounts.treasury.services.cost_cap import CostShare, payment_share
 from ledger.accounts.treasury.services.receipts import check_fund_usable, check_goods, referenced
 from ledger.auth.models import User
 from ledger.core import audit, permissions
@@ -47,6 +50,7 @@ def create_disbursement(unit: Unit, data: dict, *, by) -> Disbursement:
         raise ValidationFailed(field="payee", message=_("Cần ghi họ tên người nhận tiền."))
     disbursement = Disbursement(unit=unit, dated_on=data["date"], amount=data["amount"], method=data["method"],
                                 fund=fund, category=data["category"], payee_name=name, payee={**payee, "name": name},
+                                payee_id_number=payee.get("id_number"), payee_address=payee.get("address"),
                                 memo=data.get("memo") or "", goods_description=data.get("goods_description") or None,
                                 status="pending_approval", created_by_id=getattr(by, "id", None))
     db.session.add(disbursement)
@@ -74,6 +78,27 @@ def reject_disbursement(disbursement: Disbursement, reason: str, *, by) -> Disbu
     audit.record("disbursement.reject", "disbursement", disbursement.id, by=by,
                  before={"status": "pending_approval"}, after={"status": "rejected", "reason": reason})
     return disbursement
+
+
+def redate_disbursement(disbursement: Disbursement, on: date, *, by) -> Disbursement:
+    """The maker moves a pending voucher to another date (its period was closed under it): the new date must
+    be open, and the voucher is still claimed pending so an approval racing this one wins or waits."""
+    claim_pending(disbursement)
+    if getattr(by, "id", None) != disbursement.created_by_id:
+        raise Forbidden(_("Chỉ người lập phiếu được đổi ngày của phiếu chi đang chờ duyệt."))
+    check_books_open(disbursement.unit, on)
+    before = disbursement.dated_on
+    disbursement.dated_on = on
+    db.session.flush()
+    audit.record("disbursement.redate", "disbursement", disbursement.id, by=by,
+                 before={"date": before.isoformat()}, after={"date": on.isoformat()})
+    return disbursement
+
+
+def cost_cap_warning(data: dict) -> CostShare | None:
+    """The management-cost share a payment not yet made would leave, when it takes the regime over the cap."""
+    share = payment_share(referenced(get_fund, data["fund"], "fund"), data["category"], data["date"], data["amount"])
+    return share if share is not None and share.crosses_cap else None
 
 
 def record_approved_disbursement(unit: Unit, data: dict, *, by, approved_by) -> Disbursement:

@@ -18,7 +18,7 @@ from ledger.core.inputs import parse_id
 from ledger.core.text import fold
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter, subtree_ids
+from ledger.units.services import ancestors, subtree_filter, subtree_ids
 
 DONOR_FIELDS = ("name", "kind", "phone", "address", "publish", "is_native_abroad")
 
@@ -63,6 +63,11 @@ def get_donor(donor_id, *, within) -> Donor:
     return donor
 
 
+def current(stmt):
+    """Only donors still in use: a twin merged into another is history."""
+    return stmt.where(Donor.merged_into_id.is_(None))
+
+
 def find_matches(data: dict, *, within) -> list[Donor]:
     """Donors `within` reach that are probably this one: the same phone, or the same name at the same address."""
     conditions = []
@@ -78,7 +83,21 @@ def find_matches(data: dict, *, within) -> list[Donor]:
         conditions.append(Donor.id.in_(same_address))
     if not conditions:
         return []
-    return list(db.session.scalars(inside(select(Donor).where(or_(*conditions)), within).order_by(Donor.id)))
+    return list(db.session.scalars(current(inside(select(Donor).where(or_(*conditions)), within)).order_by(Donor.id)))
+
+
+def possible_twins(data: dict, *, within) -> list[Donor]:
+    """What the receipt page asks about before saving a new donor: find_matches, and the same name alone.
+
+    A name alone is too common for the API to reuse a donor silently, but a person answering the
+    question can tell; the same name typed three times would otherwise make three donors.
+    """
+    found = {d.id: d for d in find_matches(data, within=within)}
+    key = name_key(data.get("name"))
+    if key:
+        same_name = current(inside(select(Donor).where(Donor.name_key == key), within))
+        found.update({d.id: d for d in db.session.scalars(same_name.order_by(Donor.id).limit(10))})
+    return sorted(found.values(), key=lambda d: d.id)
 
 
 def find_or_create_donor(data: dict, *, unit: Unit, by) -> Donor:
@@ -90,7 +109,7 @@ def find_or_create_donor(data: dict, *, unit: Unit, by) -> Donor:
     within = attach_scope(by)
     if data.get("id") is not None:
         try:
-            return get_donor(data["id"], within=within)
+            return kept(get_donor(data["id"], within=within))
         except NotFound as exc:  # named in a request body: a field error, not a missing page
             raise ValidationFailed(exc.detail, field="donor") from None
     matches = find_matches(data, within=within)
@@ -99,6 +118,11 @@ def find_or_create_donor(data: dict, *, unit: Unit, by) -> Donor:
     if matches:
         return (by_phone or matches)[0]
     return create_donor(data, unit=unit, by=by)
+
+
+def kept(donor: Donor) -> Donor:
+    """The donor that gifts named to `donor` now go to: itself, or the one it was merged into."""
+    return donor.merged_into or donor
 
 
 def create_donor(data: dict, *, unit: Unit, by) -> Donor:
@@ -173,13 +197,30 @@ def list_donors(unit: Unit, *, query: str | None = None, limit=50, offset=0):
     A donor of another subtree is not listed even where an older receipt here names it: the caller
     may not be allowed to read it.
     """
-    stmt = select(Donor).where(Donor.unit_id.in_(subtree_ids(unit)))
-    if query and query.strip():
-        key, phone = name_key(query), normalise_phone(query)
-        terms = [Donor.name_key.contains(key, autoescape=True)] if key else []
-        if phone and len(phone) >= 3:
-            terms.append(Donor.phone.contains(phone, autoescape=True))
-        stmt = stmt.where(or_(*terms)) if terms else stmt
+    stmt = current(select(Donor).where(Donor.unit_id.in_(subtree_ids(unit))))
+    terms = matching(query)
+    stmt = stmt.where(or_(*terms)) if terms else stmt
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(stmt.order_by(Donor.name_key, Donor.id).limit(limit).offset(offset)).all()
     return items, total
+
+
+def matching(*queries: str | None) -> list:
+    """Conditions for donors whose name contains a query however it is accented, or whose phone contains its digits."""
+    terms = []
+    for query in queries:
+        key, phone = name_key(query), normalise_phone(query)
+        terms += [Donor.name_key.contains(key, autoescape=True)] if key else []
+        terms += [Donor.phone.contains(phone, autoescape=True)] if phone and len(phone) >= 3 else []
+    return terms
+
+
+def lookup_donors(unit: Unit, *queries: str | None, within, limit=10) -> list[Donor]:
+    """Donors a receipt of `unit` may name that match what was typed (a name without diacritics, a phone):
+    those of the unit, the units below it and the levels above, within the caller's reach."""
+    terms = matching(*(q for q in queries if q and len(q.strip()) >= 2))
+    if not terms:
+        return []
+    around = select(Unit.id).where(or_(Unit.id.in_(subtree_ids(unit)), Unit.id.in_([u.id for u in ancestors(unit)])))
+    stmt = current(inside(select(Donor).where(Donor.unit_id.in_(around), or_(*terms)), within))
+    return list(db.session.scalars(stmt.order_by(Donor.name_key, Donor.id).limit(limit)))
