@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from markupsafe import Markup
 
 from ledger.accounts import balances, queries, services
-from ledger.accounts.banking import schemas, vietqr
+from ledger.accounts.banking import import_templates, schemas, vietqr
 from ledger.accounts.banking.services import bank_accounts, cashbook, excel_import, reconciliation
 from ledger.accounts.forms import load_form, optional_date, parse_date
 from ledger.accounts.idempotency import form_post, form_token
@@ -207,6 +207,15 @@ def imports_page(code, error: LedgerError | None = None):
     unit = unit_for(code, "post")
     return render_template("banking/imports.html", unit=unit, error=error, key=form_token(),
                            today=vn_today().isoformat()), error.status if error else 200
+
+
+@bank_pages.get("/units/<code>/imports/templates/<kind>.xlsx")
+@login_required
+def import_template(code, kind):
+    """The empty list for one import kind; it holds no data, so reading the unit is enough."""
+    unit_for(code, "read")
+    parts = import_templates.template_parts(kind)
+    return export.xlsx_response(parts.pop("rows"), parts.pop("headers"), parts.pop("filename"), **parts)
 
 
 @bank_pages.post("/units/<code>/imports/opening-balances")
