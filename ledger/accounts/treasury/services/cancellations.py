@@ -41,8 +41,9 @@ def own_entry(document: Receipt | Disbursement) -> Entry | None:
 
 
 def cancellation(document: Receipt | Disbursement) -> Entry | None:
-    """The reversal that cancelled the voucher, or None."""
-    return cancellations_of([document]).get(document.id)
+    """The reversal that cancelled the voucher, or None (the books' own link, Entry.reversed_by)."""
+    entry = own_entry(document)
+    return entry.reversed_by if entry is not None else None
 
 
 def cancellations_of(documents) -> dict[int, Entry]:

@@ -62,6 +62,8 @@ def regime_funds(unit: Unit) -> list[Fund]:
 
 def cost_share(disbursement) -> CostShare | None:
     """The share a management payment leaves the regime at (counting it while it is pending); None for others."""
+    if disbursement.category != "operations":  # most payments: no fund to load, nothing to count
+        return None
     amount = 0 if disbursement.status == "posted" else disbursement.amount
     return payment_share(disbursement.fund, disbursement.category, disbursement.dated_on, amount)
 
