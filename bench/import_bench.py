@@ -242,13 +242,13 @@ def growth(rows: list[dict]) -> list[str]:
     return ["Trial balance against the size of the books:", "", *lines, ""]
 
 
-def write_section(section: str) -> None:
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
+def write_section(section: str, results_md: Path = RESULTS_MD) -> None:
+    text = results_md.read_text(encoding="utf-8") if results_md.exists() else "# Benchmark results\n"
     if START in text:
         text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS_MD.write_text(text, encoding="utf-8")
+    results_md.write_text(text, encoding="utf-8")
 
 
 def main():
@@ -258,6 +258,8 @@ def main():
     parser.add_argument("--pg-server", default=os.environ.get("LEDGER_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
     parser.add_argument("--batch-size", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--results", type=Path, default=RESULTS_MD,
+                        help="the Markdown file whose section is rewritten (default bench/RESULTS.md)")
     parser.add_argument("--trial-balance-only", action="store_true",
                         help="only time trial balances again on the databases of an earlier run")
     args = parser.parse_args()
@@ -275,7 +277,7 @@ def main():
                 results[f"{engine}-{size}"] = run_one(engine, size, args)
             RESULTS_JSON.write_text(json.dumps(results, indent=1))
             print(json.dumps(results[f"{engine}-{size}"], indent=1), file=sys.stderr, flush=True)
-    write_section(render(results, info))
+    write_section(render(results, info), args.results)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,48 @@ from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
 from ledger import create_app
 from ledger.core.errors import LedgerError
 
+# click writes its own headings and the --help line in English (its gettext domain has no Vietnamese catalog).
+CLICK_WORDS = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số",
+               "Show this message and exit.": "Hiện hướng dẫn này rồi thoát."}
+USAGE_WORDS = {"[OPTIONS]": "[TÙY CHỌN]", "COMMAND [ARGS]...": "LỆNH [THAM SỐ]..."}
+
+
+class VietnameseHelp(click.HelpFormatter):
+    """`ledger … --help` in Vietnamese: "Cách dùng:", "Tùy chọn:", "Lệnh:" around the commands' own texts."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, vietnamese in USAGE_WORDS.items():
+            args = args.replace(english, vietnamese)
+        super().write_usage(prog, args, "Cách dùng: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(CLICK_WORDS.get(heading, heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, CLICK_WORDS.get(text, text)) for term, text in rows], col_max, col_spacing)
+
+
+class LedgerContext(click.Context):
+    formatter_class = VietnameseHelp
+
+
+def in_vietnamese(command: click.Command | None) -> click.Command | None:
+    """The command and, for a group, every command under it format their help with VietnameseHelp."""
+    if command is not None:
+        command.context_class = LedgerContext
+        for child in getattr(command, "commands", {}).values():
+            in_vietnamese(child)
+    return command
+
 
 class LedgerGroup(FlaskGroup):
-    """Domain errors end a command with their Vietnamese message, not a traceback."""
+    """Domain errors end a command with their Vietnamese message, not a traceback; help reads in Vietnamese
+    for every command, the features' ones included (they join when the app loads, hence get_command)."""
+
+    context_class = LedgerContext
+
+    def get_command(self, ctx, name):
+        return in_vietnamese(super().get_command(ctx, name))
 
     def invoke(self, ctx):
         try:
@@ -48,10 +87,9 @@ def init_command(admin_username, admin_password, admin_name):
 
 
 @cli.command("demo")
-@click.option("--host", default="127.0.0.1", help="Địa chỉ máy chủ lắng nghe (mặc định 127.0.0.1).")
-@click.option("--port", default=5000, type=int, help="Cổng của máy chủ (mặc định 5000).")
+@click.option("--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="Địa chỉ máy chủ lắng nghe (mặc định 127.0.0.1).")
+@click.option("--port", default=5000, type=int, metavar="CỔNG", help="Cổng của máy chủ (mặc định 5000).")
 @click.option("--no-serve", is_flag=True, help="Chỉ nạp dữ liệu mẫu, không chạy máy chủ.")
-@click.help_option(help="Hiện hướng dẫn này rồi thoát.")
 @with_appcontext
 def demo_command(host, port, no_serve):
     """Nạp dữ liệu mẫu (Sơn La, Bình Lư, Bồ Đề) vào cơ sở dữ liệu rồi chạy máy chủ; chạy lại không nhân đôi."""

@@ -69,3 +69,14 @@ def page_status(url: str, wait: float = 20) -> int:
             if time.monotonic() > deadline:
                 pytest.fail(f"nothing answered {url} in {wait} s")
             time.sleep(0.2)
+
+
+@pytest.mark.parametrize("args", [["demo", "--help"], ["--help"], ["reports", "statement", "--help"]])
+def test_help_reads_in_vietnamese(tmp_path, args):
+    """click's own headings ("Usage:", "Options:") become Vietnamese for every command, the features' ones too."""
+    result = ledger(f"sqlite:///{tmp_path / 'help.sqlite3'}", *args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Cách dùng: ") and "[TÙY CHỌN]" in result.output
+    assert "Tùy chọn:" in result.output and "Hiện hướng dẫn này rồi thoát." in result.output
+    for english in ("Usage:", "Options:", "Commands:", "[OPTIONS]", "Show this message"):
+        assert english not in result.output

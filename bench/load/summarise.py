@@ -38,10 +38,20 @@ def main(record_json: str) -> int:
         print(f"server CPU per receipt:  {1000 * app_cpu / len(latencies):.1f} ms app (gunicorn workers) + "
               f"{1000 * db_cpu / len(latencies):.1f} ms PostgreSQL = {per:.1f} ms "
               f"-> at most {2000 / per:.0f} receipts/s on two otherwise idle cores")
+    print_database_work(len(latencies))
     print(f"distinct keys answered 201: {record['succeeded']};  receipts in the database: {posted}")
     same = posted == record["succeeded"]
     print("nothing lost, nothing doubled" if same else "MISMATCH between answers and receipts")
     return 0 if same else 1
+
+
+def print_database_work(receipts: int) -> None:
+    """Statements sent by the workers (gunicorn_counting.py) and PostgreSQL's own commit and insert counts."""
+    statements, commits, inserted = (int(os.environ.get(name) or 0) for name in
+                                     ("BENCH_STATEMENT_COUNT", "BENCH_COMMITS", "BENCH_INSERTED"))
+    if receipts and commits:
+        print(f"per receipt:             {statements / receipts:.1f} statements (+ BEGIN/COMMIT), "
+              f"{commits / receipts:.2f} commits, {inserted / receipts:.1f} rows inserted")
 
 
 if __name__ == "__main__":

@@ -16,31 +16,36 @@ from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
+from ledger.units.services import subtree_ids
 
 # Other features add what a fund has promised but not paid yet (decided scholarships).
 commitment_sources: list[Callable[[Fund], int]] = []
 
 
-def scope_condition(unit: Unit, consolidated: bool, unit_col):
+def scope_condition(unit: Unit, consolidated: bool, unit_col, on: date | None = None):
+    """The unit alone, or its subtree: today's, or as the tree was on `on` (a past period's units)."""
     if not consolidated:
         return unit_col == unit.id
-    return unit_col.in_(select(Unit.id).where(subtree_filter(unit.path)))
+    return unit_col.in_(subtree_ids(unit, on))
 
 
-def inside_condition(unit: Unit, consolidated: bool, cp_col):
-    """Rows to drop in consolidation: inter-unit lines whose other side is inside the subtree."""
+def inside_condition(unit: Unit, consolidated: bool, cp_col, on: date | None = None):
+    """Rows to drop in consolidation: inter-unit lines whose other side is inside the subtree (of `on`)."""
     if not consolidated:
         return None
-    return and_(cp_col != 0, cp_col.in_(select(Unit.id).where(subtree_filter(unit.path))))
+    return and_(cp_col != 0, cp_col.in_(subtree_ids(unit, on)))
 
 
-def totals_as_of(unit: Unit, as_of: date, consolidated: bool) -> dict[tuple[int, int], list[int]]:
-    """(account_id, fund_id) → [debit_total, credit_total] as of the end of `as_of`."""
+def totals_as_of(unit: Unit, as_of: date, consolidated: bool,
+                 tree_on: date | None = None) -> dict[tuple[int, int], list[int]]:
+    """(account_id, fund_id) → [debit_total, credit_total] as of the end of `as_of`. A consolidation counts
+    the units of the subtree as the tree was on `tree_on` (default `as_of`): a period's opening is read
+    over the units of its last day, so a unit that joined counts whole on both sides."""
+    tree_on = tree_on or as_of
     result: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for sign, rows in ((1, current_rows(unit, consolidated)),
-                       (-1, later_month_rows(unit, as_of, consolidated)),
-                       (-1, rest_of_month_rows(unit, as_of, consolidated))):
+    for sign, rows in ((1, current_rows(unit, consolidated, tree_on)),
+                       (-1, later_month_rows(unit, as_of, consolidated, tree_on)),
+                       (-1, rest_of_month_rows(unit, as_of, consolidated, tree_on))):
         for account_id, fund_id, debit, credit in rows:
             bucket = result[(account_id, fund_id)]
             bucket[0] += sign * int(debit or 0)
@@ -48,9 +53,9 @@ def totals_as_of(unit: Unit, as_of: date, consolidated: bool) -> dict[tuple[int,
     return {key: value for key, value in result.items() if value != [0, 0]}
 
 
-def _grouped(table, debit_col, credit_col, unit: Unit, consolidated: bool, *extra):
-    conditions = [scope_condition(unit, consolidated, table.unit_id), *extra]
-    eliminate = inside_condition(unit, consolidated, table.cp_unit_id)
+def _grouped(table, debit_col, credit_col, unit: Unit, consolidated: bool, tree_on: date, *extra):
+    conditions = [scope_condition(unit, consolidated, table.unit_id, tree_on), *extra]
+    eliminate = inside_condition(unit, consolidated, table.cp_unit_id, tree_on)
     if eliminate is not None:
         conditions.append(~eliminate)
     return db.session.execute(
@@ -58,23 +63,23 @@ def _grouped(table, debit_col, credit_col, unit: Unit, consolidated: bool, *extr
         .where(*conditions).group_by(table.account_id, table.fund_id)).all()
 
 
-def current_rows(unit, consolidated):
-    return _grouped(Balance, Balance.debit_total, Balance.credit_total, unit, consolidated)
+def current_rows(unit, consolidated, tree_on):
+    return _grouped(Balance, Balance.debit_total, Balance.credit_total, unit, consolidated, tree_on)
 
 
-def later_month_rows(unit, as_of, consolidated):
-    return _grouped(MonthlyBalance, MonthlyBalance.debit, MonthlyBalance.credit, unit, consolidated,
+def later_month_rows(unit, as_of, consolidated, tree_on):
+    return _grouped(MonthlyBalance, MonthlyBalance.debit, MonthlyBalance.credit, unit, consolidated, tree_on,
                     MonthlyBalance.month >= next_month(as_of))
 
 
-def rest_of_month_rows(unit, as_of, consolidated):
+def rest_of_month_rows(unit, as_of, consolidated, tree_on):
     month_end = next_month(as_of) - timedelta(days=1)
     if as_of >= month_end:
         return []
-    conditions = [scope_condition(unit, consolidated, Entry.unit_id),
+    conditions = [scope_condition(unit, consolidated, Entry.unit_id, tree_on),
                   Entry.dated_on > as_of, Entry.dated_on <= month_end]
     if consolidated:
-        cp_inside = select(Unit.id).where(subtree_filter(unit.path))
+        cp_inside = subtree_ids(unit, tree_on)
         conditions.append(or_(Line.counterparty_unit_id.is_(None), Line.counterparty_unit_id.not_in(cp_inside)))
     return db.session.execute(
         select(Line.account_id, Line.fund_id, func.sum(Line.debit), func.sum(Line.credit))
@@ -94,7 +99,7 @@ def trial_balance(unit: Unit, *, as_of: date | None = None, consolidated: bool =
     if start > as_of:
         raise ValidationFailed(_("Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ."), field="from")
     totals = totals_as_of(unit, as_of, consolidated)
-    opening = totals_as_of(unit, start - timedelta(days=1), consolidated)
+    opening = totals_as_of(unit, start - timedelta(days=1), consolidated, tree_on=as_of)
     accounts = dict(db.session.execute(select(Account.id, Account.code)).all())
     funds = dict(db.session.execute(select(Fund.id, Fund.code)).all())
     rows = sorted(({"account": accounts[a], "fund": funds[f], "debit_total": d, "credit_total": c, "balance": d - c,

@@ -3,7 +3,7 @@
 Every problem is kept per field in Vietnamese, so a refused form is shown again with what was typed.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from marshmallow import ValidationError
 
@@ -11,24 +11,19 @@ from ledger.accounts.schemas import EntryIn
 from ledger.core import money
 from ledger.core.errors import LedgerError, ValidationFailed
 from ledger.core.i18n import _
-from ledger.core.schemas import Schema
+from ledger.core.schemas import Schema, page_schema, read_day
 from ledger.core.web import translate_messages
 
 DEFAULT_ROWS, MORE_ROWS, MAX_ROWS = 6, 4, 60
 LINE_FIELDS = ("account", "fund", "debit", "credit", "counterparty")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def parse_date(text: str | None, name: str) -> date:
-    """ISO from a date picker, or dd/mm/yyyy as Vietnamese documents write it."""
-    text = (text or "").strip()
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    message = _("Cần nhập ngày.") if not text else _("Ngày không hợp lệ; nhập dạng 31/03/2026.")
-    raise ValidationFailed(message, field=name)
+    """dd/mm/yyyy as the date inputs write it (ISO too, from old links); the problem named by the field."""
+    try:
+        return read_day(text or "")
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field=name) from None
 
 
 def nearest_fund(funds) -> str:
@@ -49,9 +44,9 @@ def first_message(messages) -> str:
 
 
 def load_form(schema: type[Schema], form: dict) -> dict:
-    """A page's form through the API's *In schema; its first message becomes the refusal shown on the page."""
+    """A page's form through the API's *In schema (dates as pages type them); its first message is the refusal."""
     try:
-        return schema().load(form)
+        return page_schema(schema)().load(form)
     except ValidationError as exc:
         messages = translate_messages(exc.messages)
         raise ValidationFailed(first_message(messages), errors=messages) from None

@@ -1,9 +1,10 @@
 """The edge of every money POST: Idempotency-Key replay (Invariant 8) on top of the unit of work
-(core/edge.py: one commit, retry on deadlock).
+(core/edge.py: one commit, retry on deadlock, grouped with the money POSTs arriving at the same moment).
 
 The key row is inserted in the same database transaction as the posting. On PostgreSQL a second
 request with the same key blocks on the unique index until the first commits, then reads the
-stored answer; on SQLite BEGIN IMMEDIATE serialises them anyway.
+stored answer; on SQLite BEGIN IMMEDIATE serialises them anyway. Inside one group commit the second
+finds the first's row in the same transaction and replays its stored answer at once.
 """
 import contextlib
 import functools
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from ledger.accounts.models import IdempotencyRecord
 from ledger.accounts.posting import dialect_insert
-from ledger.core.edge import retrying
+from ledger.core.edge import committed_together
 from ledger.core.errors import IdempotencyMismatch, ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
@@ -56,31 +57,31 @@ def store(key: str, status_code: int, body) -> None:
 
 
 def money_post(view):
-    """Wrap a view that moves money: replay by key, commit once, retry the unit of work on deadlock."""
+    """Wrap a view that moves money: replay by key, commit once (grouped), retry the unit of work on deadlock."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key")
         if key is not None and not (0 < len(key.strip()) <= 200):
             raise ValidationFailed(_("Idempotency-Key phải có từ 1 đến 200 ký tự."), field="Idempotency-Key")
-        return retrying(lambda: run_once(view, key, args, kwargs))
+        return committed_together(lambda: replayed_or_run(view, key, args, kwargs), order=unit_in_path())
     return wrapper
 
 
-def run_once(view, key, args, kwargs):
-    try:
-        if key is not None:
-            stored = claim(key, request_fingerprint())
-            if stored is not None:
-                db.session.rollback()
-                return replay(stored)
-        response = view(*args, **kwargs)
-        if key is not None and response.status_code < 400:
-            store(key, response.status_code, response.get_data(as_text=True))
-        db.session.commit()
-        return response
-    except Exception:
-        db.session.rollback()
-        raise
+def unit_in_path() -> str:
+    """The unit code in the URL (most money POSTs name one): a group commit posts its members in this order."""
+    return str((request.view_args or {}).get("code", ""))
+
+
+def replayed_or_run(view, key, args, kwargs):
+    """The first answer given to this key, or the view's own; writes, never commits (the edge does)."""
+    if key is not None:
+        stored = claim(key, request_fingerprint())
+        if stored is not None:
+            return replay(stored)
+    response = view(*args, **kwargs)
+    if key is not None and response.status_code < 400:
+        store(key, response.status_code, response.get_data(as_text=True))
+    return response
 
 
 # ---- HTML forms that move money -----------------------------------------------------------------
@@ -112,25 +113,18 @@ def form_post(view):
         if not 0 < len(key) <= 200:
             raise ValidationFailed(_("Biểu mẫu thiếu mã chống gửi trùng; xin tải lại trang rồi nhập lại."),
                                    field=FORM_FIELD)
-        return retrying(lambda: run_form_once(view, key, args, kwargs))
+        return committed_together(lambda: form_replayed_or_run(view, key, args, kwargs), order=unit_in_path())
     return wrapper
 
 
-def run_form_once(view, key, args, kwargs):
-    try:
-        stored = claim(key, form_fingerprint(), _("Biểu mẫu này đã được gửi với nội dung khác; "
-                                                   "xin mở lại trang để nhập một chứng từ mới."))
-        if stored is not None:
-            location = stored.response["location"]
-            db.session.rollback()
-            return redirect(location, 303)
-        response = make_response(view(*args, **kwargs))
-        if response.status_code >= 400:
-            db.session.rollback()
-            return response
+def form_replayed_or_run(view, key, args, kwargs):
+    """The redirect the first sending of this form got, or the view's own page; a page with status >= 400
+    is rolled back by the edge, key included."""
+    stored = claim(key, form_fingerprint(), _("Biểu mẫu này đã được gửi với nội dung khác; "
+                                               "xin mở lại trang để nhập một chứng từ mới."))
+    if stored is not None:
+        return redirect(stored.response["location"], 303)
+    response = make_response(view(*args, **kwargs))
+    if response.status_code < 400:
         store(key, 303, {"location": response.location})
-        db.session.commit()
-        return response
-    except Exception:
-        db.session.rollback()
-        raise
+    return response

@@ -1,22 +1,30 @@
 """`ledger import-journal`: a journal interchange bundle (journal CSV + units, accounts, funds beside it).
 
-The whole file is checked first, cheaply and naming CSV rows, then posted through post_batch in
-batches inside the caller's one database transaction: the file goes in whole or not at all.
+The whole file is read and checked once, naming CSV rows, into compact entries; those are then
+written with posting's set-based writers (numbers, hash chain, COPY, kept balances) inside the
+caller's one database transaction: the file goes in whole or not at all.
 """
 import csv
 import hashlib
-import threading
-from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from queue import Full, Queue
 
 from sqlalchemy import select
 
-from ledger.accounts import chart, ledger, services
+from ledger.accounts import bulk, chart, posting, services
 from ledger.accounts.journal_checks import Books, JournalChecker, JournalPlan, plan_dimensions
-from ledger.accounts.models import Account, Balance, ChainHead, Entry, Line, MonthlyBalance, Transaction, VoucherCounter
-from ledger.accounts.posting import EntryDraft, TransactionDraft, post_batch
+from ledger.accounts.models import (
+    Account,
+    Balance,
+    ChainHead,
+    Entry,
+    Fund,
+    Line,
+    MonthlyBalance,
+    Transaction,
+    VoucherCounter,
+)
+from ledger.accounts.posting import EntryDraft, TransactionDraft
 from ledger.core import audit, spreadsheets
 from ledger.core.audit import AuditEvent
 from ledger.core.errors import Duplicate, LedgerError, ValidationFailed
@@ -128,27 +136,90 @@ def grouped_entries(rows):
 # ---- posting ------------------------------------------------------------------------------------
 
 def post_journal(plan: JournalPlan, *, by=None, batch_size: int = 20000, on_batch=None) -> None:
-    """Create the missing units, accounts and funds, then post the checked journal in batches.
+    """Create the missing units, accounts and funds, then write the checked journal.
 
-    Never commits: the caller commits once, so a failure or a crash anywhere leaves nothing behind.
+    The rows were validated once, by check_journal; what could have changed since (a period closed, a
+    kept balance spent) is re-checked set-based under the chain-head locks. Numbers and hashes are
+    computed over the compact entries, then transactions, entries and lines are written `batch_size`
+    entries at a time (COPY on PostgreSQL), kept balances by one upsert per table, and one audit row
+    names the file. Never commits: the caller commits once, so a failure or a crash anywhere leaves
+    nothing behind.
     """
     create_dimensions(plan, by)
     unit_map = units_by_code(plan.unit_codes)
-    for batch in prefetched(batches(transactions(entry_drafts(plan, unit_map)), batch_size)):
-        try:
-            post_batch(batch, by=by)
-        except LedgerError as exc:
-            raise ImportRefused([_("Không ghi được các bút toán từ %(first)s đến %(last)s: %(reason)s",
-                                   first=batch[0].memo.split()[0], last=batch[-1].memo.split()[-1],
-                                   reason=exc.detail)]) from exc
+    drafts = list(transactions(entry_drafts(plan, unit_map)))
+    entries = [entry for draft in drafts for entry in draft.entries]
+    unit_ids = sorted({unit.id for unit in unit_map.values()})
+    resolved = posting.resolve_codes(entries)
+    heads = posting.lock_units(unit_ids)
+    recheck_under_locks(plan, entries, unit_ids, unit_map)
+    keyed = [posting.line_keys(entry, resolved) for entry in entries]
+    moves = posting.movements(entries, keyed)
+    posting.check_ceiling(moves, unit_ids, resolved)
+    numbers = posting.assign_numbers(entries)
+    transaction_ids = posting.insert_transactions(drafts, by)
+    entry_ids = bulk.new_ids(Entry.__table__, len(entries))
+    rows = posting.chain_entries(entries, numbers, heads, by, entry_ids,
+                                 [transaction_ids[i] for i in posting.entry_transaction_indexes(drafts)])
+    for start in range(0, len(entries), batch_size):
+        part = slice(start, start + batch_size)
+        bulk.insert_rows(Entry.__table__, posting.ENTRY_COLUMNS, rows[part])
+        posting.insert_lines(entries[part], keyed[part], entry_ids[part])
         if on_batch:
-            on_batch(sum(len(tx.entries) for tx in batch))
+            on_batch(len(rows[part]))
+    posting.add_to_balances(moves)
+    posting.save_heads(heads)
+    finish(plan, by, transaction_ids)
+
+
+def recheck_under_locks(plan: JournalPlan, entries: list[EntryDraft], unit_ids: list[int], unit_map) -> None:
+    """With every unit's chain head locked, what the check read without locks: each unit's books still
+    open from its earliest entry to its latest, and each guarded kept balance still large enough for
+    the journal's deepest dip (JournalPlan.required)."""
+    earliest, latest = {}, {}
+    for entry in entries:
+        code = entry.unit.code
+        if code not in earliest or entry.dated_on < earliest[code].dated_on:
+            earliest[code] = entry
+        if code not in latest or entry.dated_on > latest[code].dated_on:
+            latest[code] = entry
+    try:
+        posting.check_open_periods([*earliest.values(), *latest.values()], unit_ids)
+    except LedgerError as exc:
+        raise ImportRefused([_("Trong lúc kiểm tra tệp, sổ đã thay đổi: %(reason)s", reason=exc.detail)]) from exc
+    short = short_balances(plan.required, unit_map)
+    if short:
+        unit, account, fund = short[0]
+        raise ImportRefused([_("Trong lúc kiểm tra tệp, số dư tài khoản %(account)s quỹ %(fund)s của đơn vị "
+                               "%(unit)s đã giảm; sổ nhật ký sẽ làm số dư âm. Không nhập gì, xin chạy lại.",
+                               account=account, fund=fund, unit=unit)])
+
+
+def short_balances(required: dict[tuple[str, str, str], int], unit_map) -> list[tuple[str, str, str]]:
+    """Keys whose locked kept balance is now below what the journal needs (one query, rows locked)."""
+    needy = {key: need for key, need in required.items() if need > 0}
+    if not needy:
+        return []
+    ids = {unit_map[code].id for code, _account, _fund in needy}
+    stored = {(unit, account, fund): int(balance) for unit, account, fund, balance in db.session.execute(
+        select(Unit.code, Account.code, Fund.code, Balance.debit_total - Balance.credit_total)
+        .join(Unit, Balance.unit_id == Unit.id).join(Account, Balance.account_id == Account.id)
+        .join(Fund, Balance.fund_id == Fund.id)
+        .where(Balance.unit_id.in_(ids), Balance.is_no_negative.is_(True), Balance.cp_unit_id == 0)
+        .order_by(Balance.unit_id, Balance.account_id, Balance.fund_id).with_for_update(of=Balance))}
+    return sorted(key for key, need in needy.items() if stored.get(key, 0) < need)
+
+
+def finish(plan: JournalPlan, by, transaction_ids: list[int]) -> None:
+    """The file unchanged and not imported meanwhile, then the import's one audit row (Invariant 11):
+    it names the file, its SHA-256 and the transactions it posted."""
     if file_digest(plan.path) != plan.digest:
         raise ImportRefused([_("Tệp %(name)s đã bị sửa trong lúc nhập; không nhập gì, xin chạy lại.",
                                name=plan.path.name)])
     refuse_repeat(plan)  # a concurrent import of the same file committed while we waited for the locks
     audit.record("journal.import", "journal_file", plan.digest, by=by,
-                 after={"file": plan.path.name, "entries": plan.entries, "lines": plan.lines})
+                 after={"file": plan.path.name, "sha256": plan.digest, "entries": plan.entries,
+                        "lines": plan.lines, "transactions": [transaction_ids[0], transaction_ids[-1]]})
     db.session.flush()
 
 
@@ -185,13 +256,10 @@ def units_by_code(codes: set[str]) -> dict[str, Unit]:
 
 
 def entry_drafts(plan: JournalPlan, unit_map: dict[str, Unit]):
-    """(source entry id, unit code, EntryDraft) in file order; the file was checked, so parsing cannot fail."""
-    dates: dict[str, date] = {}
-    for rows in grouped_entries(journal_rows(plan.path)):
-        entry_id, day, unit, *_rest, memo = rows[0][1]
-        on = dates.get(day) or dates.setdefault(day, date.fromisoformat(day))
-        lines = [ledger.LineDraft(v[3], v[4], int(v[5]), int(v[6])) for _n, v in rows]
-        yield entry_id, unit, EntryDraft(unit=unit_map[unit], dated_on=on, memo=memo, lines=lines)
+    """(source entry id, unit code, EntryDraft) in file order, from the entries the check kept."""
+    for checked in plan.checked:
+        yield checked.entry_id, checked.unit, EntryDraft(unit=unit_map[checked.unit], dated_on=checked.dated_on,
+                                                         memo=checked.memo, lines=checked.lines)
 
 
 def transactions(drafts):
@@ -233,55 +301,5 @@ def transfer(sender: tuple, receiver: tuple) -> TransactionDraft:
 
 
 def name_counterparty(entry: EntryDraft, account: str, unit_code: str) -> None:
-    entry.lines = [ledger.LineDraft(line.account, line.fund, line.debit, line.credit, unit_code)
-                   if line.account == account else line for line in entry.lines]
-
-
-def batches(transactions_, size: int):
-    """Lists of whole transactions holding about `size` entries."""
-    batch, count = [], 0
-    for tx in transactions_:
-        batch.append(tx)
-        count += len(tx.entries)
-        if count >= size:
-            yield batch
-            batch, count = [], 0
-    if batch:
-        yield batch
-
-
-def prefetched(items, depth: int = 2):
-    """Yield what `items` yields, computed ahead by a helper thread: reading and pairing the next
-    batch overlaps the database writing this one (the GIL is free while we wait for the server).
-    The helper never touches the session or ORM attributes."""
-    queue: Queue = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.1)
-                return True
-            except Full:
-                continue
-        return False
-
-    def produce():
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(StopIteration)
-        except Exception as exc:  # handed to the consumer, which raises it
-            put(exc)
-
-    helper = threading.Thread(target=produce, name="journal-reader", daemon=True)
-    helper.start()
-    try:
-        while (item := queue.get()) is not StopIteration:
-            if isinstance(item, Exception):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        helper.join()
+    entry.lines = [line._replace(counterparty_unit=unit_code) if line.account == account else line
+                   for line in entry.lines]

@@ -1,5 +1,10 @@
 """The rules of a journal bundle, checked before anything is written: dimension files, then every
 journal row, with the same rules as posting.post_batch and the CSV row of each failure.
+
+This is the only validation of the rows: the importer writes what the checker kept (`JournalPlan.checked`)
+without passing it through post_batch's checks again. What another session could change between this
+pass and the importer's locks (closed periods, kept balances) is summarised here, per unit and per
+guarded balance, and re-checked set-based under the locks.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +17,7 @@ from ledger.accounts import ledger
 from ledger.accounts.chart import ACCOUNT_TYPES
 from ledger.accounts.models import Account, Balance, Fund
 from ledger.core import money
+from ledger.core.dates import vn_today
 from ledger.core.i18n import _
 from ledger.extensions import db
 from ledger.units import services as units
@@ -29,6 +35,9 @@ class JournalPlan:
     unit_codes: set[str] = field(default_factory=set)
     entries: int = 0
     lines: int = 0
+    checked: list["Checked"] = field(default_factory=list)
+    # (unit, account, fund) → the smallest kept balance before the import that the journal never overdraws
+    required: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,11 +117,22 @@ def level_fits(level: str, parent_level: str) -> bool:
 
 
 class Movement(NamedTuple):
-    """A checked line; ledger.balance_problem reads it like a LineDraft."""
+    """A checked line; posting reads it like a LineDraft (a transfer's line gets counterparty_unit)."""
     account: str
     fund: str
     debit: int
     credit: int
+    counterparty_unit: str | None = None
+    counterparty: str | None = None
+
+
+class Checked(NamedTuple):
+    """A checked entry, compact: 100,000 of them are held until the file has been read whole."""
+    entry_id: str
+    unit: str
+    dated_on: date
+    memo: str
+    lines: list[Movement]
 
 
 class JournalChecker:
@@ -127,13 +147,15 @@ class JournalChecker:
         self.guarded = {code for code, account in books.accounts.items() if account.is_no_negative}
         self.unit_states = {code: (u.status, u.closed_through) for code, u in books.units.items()}
         self.running: dict[tuple, int] = {}  # (unit, account, fund) → balance of a no-negative account
+        self.start: dict[tuple, int] = {}  # the kept balances read for the check, unlocked
         self.loaded: set[str] = set()
+        self.latest = ledger.latest_date(vn_today())
 
     def fail(self, number: int, message: str) -> None:
         self.problems.append(_("Dòng %(row)s: ", row=number) + message)
 
     def check(self, rows: list) -> None:
-        number, (entry_id, day, unit, *_rest) = rows[0]
+        number, (entry_id, day, unit, *_rest, memo) = rows[0]
         before = len(self.problems)
         self.plan.entries += 1
         self.plan.lines += len(rows)
@@ -146,6 +168,8 @@ class JournalChecker:
         if len(self.problems) > before:
             return
         self.check_entry(number, entry_id, unit, self.dates[day], lines)
+        if len(self.problems) == before:
+            self.plan.checked.append(Checked(entry_id, unit, self.dates[day], memo, lines))
 
     def check_line(self, number: int, values: tuple, first: tuple) -> "Movement | None":
         entry_id, day, unit, account, fund, debit, credit, _memo = values
@@ -195,6 +219,12 @@ class JournalChecker:
             return self.fail(number, _("bút toán %(entry)s không cân theo từng quỹ: %(funds)s.", entry=entry_id,
                                        funds=", ".join(f"{f} ({money.format_vnd(abs(v))})"
                                                        for f, v in problem[1].items())))
+        if ledger.entry_total(lines) > ledger.MAX_AMOUNT:
+            return self.fail(number, _("tổng bút toán %(entry)s vượt quá %(max)s đồng.", entry=entry_id,
+                                       max=money.format_number(ledger.MAX_AMOUNT)))
+        if on > self.latest:
+            return self.fail(number, _("ngày %(date)s quá xa: chỉ ghi sổ được đến ngày %(latest)s.",
+                                       date=on.strftime("%d/%m/%Y"), latest=self.latest.strftime("%d/%m/%Y")))
         if status != "active":
             return self.fail(number, _("đơn vị %(code)s đã sáp nhập; sổ đã đóng.", code=unit_code))
         if closed_through is not None and on <= closed_through:
@@ -213,7 +243,9 @@ class JournalChecker:
         if not guarded:
             return
         if unit_code not in self.loaded:
-            self.running.update(kept_no_negative(self.books.units.get(unit_code)))
+            kept = kept_no_negative(self.books.units.get(unit_code))
+            self.start.update(kept)
+            self.running.update(kept)
             self.loaded.add(unit_code)
         moves = [((unit_code, line.account, line.fund), line.debit, line.credit) for line in guarded]
         after, overdrawn = ledger.fold_no_negative(self.running, moves)
@@ -223,6 +255,9 @@ class JournalChecker:
                                        "chỉ còn %(available)s.", account=key[1], fund=key[2], unit=unit_code,
                                        available=money.format_vnd(self.running.get(key, 0))))
         self.running.update(after)
+        required = self.plan.required
+        for key, balance in after.items():  # how far below its starting balance the journal takes this one
+            required[key] = max(required.get(key, 0), self.start.get(key, 0) - balance)
 
 
 def amount(text: str) -> int | None:

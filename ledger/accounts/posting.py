@@ -5,6 +5,10 @@ kept balance past ledger.BALANCE_CEILING), then written with a few set-based sta
 from locked counters, one hash chain per unit, kept balances upserted in sorted order. Each unit's
 chain-head row is locked (sorted) first, so everything per unit is serialised and no
 read-modify-write can race.
+
+Round trips are counted (tests/accounts/test_statement_budget.py): codes come from the per-process
+chart cache, the units' state and the largest kept balance are re-read in one query after the lock,
+counters answer with RETURNING, and what was written comes back as attached objects, not re-read.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,8 +16,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ledger.accounts import bulk, ledger
+from ledger.accounts.chart_cache import account_rows, fund_by_code
 from ledger.accounts.models import (
     Account,
     Balance,
@@ -40,6 +47,7 @@ from ledger.core.errors import (
 )
 from ledger.core.i18n import _
 from ledger.extensions import db
+from ledger.units.cache import unit_by
 from ledger.units.models import Unit
 
 LINE_COLUMNS = ("entry_id", "account_id", "fund_id", "debit", "credit", "counterparty_unit_id", "counterparty")
@@ -69,8 +77,8 @@ class TransactionDraft:
 
 @dataclass
 class _Resolved:
-    """Codes turned into rows once per batch."""
-    accounts: dict[str, Account] = field(default_factory=dict)
+    """Codes turned into rows once per batch (accounts as chart_cache.AccountRow: id, code, name, type, flag)."""
+    accounts: dict = field(default_factory=dict)
     funds: dict[str, Fund] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     ids: dict[tuple[str, str], int] = field(default_factory=dict)  # ("account"|"fund"|"unit", code) → id
@@ -78,11 +86,18 @@ class _Resolved:
 
 
 def post_transaction(draft: TransactionDraft, *, by=None) -> Transaction:
-    return db.session.get(Transaction, post_batch([draft], by=by)[0])
+    """Post one transaction; returns it with its entries (numbers, hashes), built from what was written."""
+    return post_drafts([draft], by=by)[0]
 
 
 def post_batch(drafts: list[TransactionDraft], *, by=None) -> list[int]:
     """Post every transaction of the batch or none; returns the transaction ids in order."""
+    return [tx.id for tx in post_drafts(drafts, by=by)]
+
+
+def post_drafts(drafts: list[TransactionDraft], *, by=None) -> list[Transaction]:
+    """Post every transaction of the batch or none; returns them in order, each with its entries, as
+    persistent objects of the session built from the rows written (no query reads them back)."""
     entries = [entry for draft in drafts for entry in draft.entries]
     if not entries:
         raise ValidationFailed(_("Giao dịch không có bút toán nào."))
@@ -91,22 +106,73 @@ def post_batch(drafts: list[TransactionDraft], *, by=None) -> list[int]:
         check_entry(entry, resolved)
     unit_ids = sorted({entry.unit.id for entry in entries})
     heads = lock_units(unit_ids)
-    check_open_periods(entries, unit_ids)
+    largest_stored, ids = recheck_units(entries, unit_ids, draw=(len(drafts), len(entries)))
     keyed = [line_keys(entry, resolved) for entry in entries]
     check_no_negative(entries, keyed, unit_ids, resolved)
     moves = movements(entries, keyed)
-    check_ceiling(moves, unit_ids, resolved)
+    check_ceiling(moves, unit_ids, resolved, largest_stored)
     numbers = assign_numbers(entries)
-    transaction_ids = insert_transactions(drafts, by)
-    entry_ids = bulk.new_ids(Entry.__table__, len(entries))
-    bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, chain_entries(
-        entries, numbers, heads, by, entry_ids, [transaction_ids[i] for i in entry_transaction_indexes(drafts)]))
-    insert_lines(entries, keyed, entry_ids)
-    add_to_balances(moves)
-    save_heads(heads)
-    record_posted(drafts, transaction_ids, by)
-    db.session.flush()
-    return transaction_ids
+    rows = chain_entries(entries, numbers, heads, by, ids.entries,
+                         [ids.transactions[i] for i in entry_transaction_indexes(drafts)], ids.now)
+    with bulk.one_statement():
+        insert_transactions(drafts, by, ids)
+        bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, rows)
+        insert_lines(entries, keyed, ids.entries)
+        add_to_balances(moves, guarded={a.id for a in resolved.accounts.values() if a.is_no_negative})
+        save_heads(heads)
+        record_posted(drafts, ids.transactions, by)
+    return attach_posted(drafts, entries, ids, rows, by)
+
+
+@dataclass
+class NewIds:
+    """Primary keys drawn for a batch, and the clock its rows carry."""
+    transactions: list[int]
+    entries: list[int]
+    now: object
+
+
+def id_columns(transactions: int, entries: int) -> list:
+    """Columns drawing both tables' ids, and the transaction's clock, for a query made anyway (bulk.new_ids
+    explains the SQLite way). PostgreSQL's trigger accepts new lines only for entries posted now()."""
+    if is_postgres(db.session):
+        return [*(select(func.array_agg(func.nextval(func.pg_get_serial_sequence(table.name, "id"))))
+                  .select_from(func.generate_series(1, count)).scalar_subquery()
+                  for table, count in ((Transaction.__table__, transactions), (Entry.__table__, entries))),
+                func.now()]
+    return [select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+            for table in (Transaction.__table__, Entry.__table__)]
+
+
+def drawn_ids(values, transactions: int, entries: int) -> NewIds:
+    if len(values) == 3:
+        return NewIds(*values)
+    return NewIds(list(range(values[0] + 1, values[0] + 1 + transactions)),
+                  list(range(values[1] + 1, values[1] + 1 + entries)), utcnow())
+
+
+def attach_posted(drafts, entries, ids: NewIds, rows, by) -> list[Transaction]:
+    """The transactions and entries just written, as persistent objects of the session: callers read
+    numbers, ids and hashes from them without a query (nothing reverses a fresh entry yet)."""
+    built = []
+    for draft, tx_id in zip(drafts, ids.transactions, strict=True):
+        tx = persistent(Transaction(id=tx_id, kind=draft.kind, memo=draft.memo, created_at=ids.now,
+                                    created_by_id=getattr(by, "id", None)))
+        set_committed_value(tx, "entries", [])
+        built.append(tx)
+    for entry, row, tx_index in zip(entries, rows, entry_transaction_indexes(drafts), strict=True):
+        posted = persistent(Entry(**dict(zip(ENTRY_COLUMNS, row, strict=True))))
+        for name, value in (("unit", entry.unit), ("transaction", built[tx_index]), ("reversed_by", None),
+                            ("reverses", entry.reverses)):
+            set_committed_value(posted, name, value)
+        built[tx_index].entries.append(posted)
+    return built
+
+
+def persistent(obj):
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return obj
 
 
 def record_posted(drafts, transaction_ids, by) -> None:
@@ -123,13 +189,14 @@ def entry_transaction_indexes(drafts):
 
 
 def resolve_codes(entries: list[EntryDraft]) -> _Resolved:
+    """Accounts, funds and counterparty units of the batch, from the per-process caches (no query when warm)."""
     resolved = _Resolved()
     account_codes = {line.account for e in entries for line in e.lines}
     fund_codes = {line.fund for e in entries for line in e.lines}
     unit_codes = {line.counterparty_unit for e in entries for line in e.lines if line.counterparty_unit}
-    resolved.accounts = {a.code: a for a in db.session.scalars(select(Account).where(Account.code.in_(account_codes)))}
-    resolved.funds = {f.code: f for f in db.session.scalars(select(Fund).where(Fund.code.in_(fund_codes)))}
-    resolved.units = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.code.in_(unit_codes)))}
+    resolved.accounts = account_rows(account_codes)
+    resolved.funds = {code: fund for code in fund_codes if (fund := fund_by_code(code)) is not None}
+    resolved.units = {code: unit for code in unit_codes if (unit := unit_by("code", code)) is not None}
     for kind, codes, found in (("account", account_codes, resolved.accounts), ("fund", fund_codes, resolved.funds),
                                ("counterparty_unit", unit_codes, resolved.units)):
         missing = sorted(codes - found.keys())
@@ -174,9 +241,18 @@ def check_entry(entry: EntryDraft, resolved: _Resolved) -> None:
 
 
 def lock_units(unit_ids: list[int]) -> dict[int, ChainHead]:
-    """Create missing chain heads, then lock them in id order (no deadlock between batches)."""
-    upsert = dialect_insert(ChainHead).values([{"unit_id": uid, "length": 0, "head": "0" * 64} for uid in unit_ids])
-    db.session.execute(upsert.on_conflict_do_nothing(index_elements=["unit_id"]))
+    """Lock the units' chain heads in id order (no deadlock between batches), creating the missing ones
+    first (a unit's first posting: the lock is then read again)."""
+    heads = locked_heads(unit_ids)
+    if len(heads) < len(unit_ids):
+        upsert = dialect_insert(ChainHead).values([{"unit_id": uid, "length": 0, "head": "0" * 64}
+                                                   for uid in unit_ids if uid not in heads])
+        db.session.execute(upsert.on_conflict_do_nothing(index_elements=["unit_id"]))
+        heads = locked_heads(unit_ids)
+    return heads
+
+
+def locked_heads(unit_ids: list[int]) -> dict[int, dict]:
     rows = db.session.execute(select(ChainHead.unit_id, ChainHead.length, ChainHead.head)
                               .where(ChainHead.unit_id.in_(unit_ids))
                               .order_by(ChainHead.unit_id).with_for_update()).all()
@@ -185,9 +261,21 @@ def lock_units(unit_ids: list[int]) -> dict[int, ChainHead]:
 
 def check_open_periods(entries: list[EntryDraft], unit_ids: list[int]) -> None:
     """Re-read the units after the lock so a concurrent close or merge cannot slip between (Invariant 4)."""
-    db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).execution_options(populate_existing=True)).all()
+    recheck_units(entries, unit_ids)
+
+
+def recheck_units(entries: list[EntryDraft], unit_ids: list[int], draw=(0, 0)) -> tuple[int, NewIds | None]:
+    """check_open_periods, the largest kept total of these units (check_ceiling's bound) and, when `draw`
+    says how many (transactions, entries) are coming, their ids: one query, made after the lock (a close
+    or merge commits before it lets go of the chain head)."""
+    largest = [select(func.max(column)).where(Balance.unit_id.in_(unit_ids)).scalar_subquery()
+               for column in (Balance.debit_total, Balance.credit_total)]
+    rows = db.session.execute(select(Unit, *largest, *(id_columns(*draw) if any(draw) else ()))
+                              .where(Unit.id.in_(unit_ids)).execution_options(populate_existing=True)).all()
     for entry in entries:
         check_books_open(entry.unit, entry.dated_on)
+    stored = max((value or 0 for row in rows for value in row[1:3]), default=0)
+    return stored, drawn_ids(rows[0][3:], *draw) if any(draw) else None
 
 
 def check_books_open(unit: Unit, on: date) -> None:
@@ -225,7 +313,9 @@ def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
 def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
     """Apply the batch entry by entry to the locked balances; refuse the first overdraft (Invariant 5)."""
     guarded = {a.id for a in resolved.accounts.values() if a.is_no_negative}
-    if not any(key[1] in guarded for keys in keyed for key in keys):
+    # Only a credit can take a guarded balance down: a batch that only adds to them (receipts) reads nothing.
+    if not any(key[1] in guarded and line.credit for entry, keys in zip(entries, keyed)
+               for line, key in zip(entry.lines, keys)):
         return
     rows = db.session.execute(
         select(Balance.unit_id, Balance.account_id, Balance.fund_id, Balance.cp_unit_id,
@@ -251,12 +341,15 @@ def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
     needed: dict[tuple, int] = defaultdict(int)
     for entry in entries:
         needed[(entry.unit.id, entry.voucher_type, entry.dated_on.year)] += 1
-    bulk.upsert_sums(VoucherCounter.__table__, ("unit_id", "voucher_type", "fiscal_year"), (), ("last_seq",),
-                     [key + (count,) for key, count in sorted(needed.items())])
-    counters = db.session.execute(select(VoucherCounter.unit_id, VoucherCounter.voucher_type,
-                                         VoucherCounter.fiscal_year, VoucherCounter.last_seq)
-                                  .where(VoucherCounter.unit_id.in_(sorted({key[0] for key in needed}))))
-    last = {tuple(row[:3]): row[3] - needed[tuple(row[:3])] for row in counters if tuple(row[:3]) in needed}
+    upsert = dialect_insert(VoucherCounter).values([
+        {"unit_id": unit_id, "voucher_type": kind, "fiscal_year": year, "last_seq": count}
+        for (unit_id, kind, year), count in sorted(needed.items())])
+    counters = db.session.execute(upsert.on_conflict_do_update(
+        index_elements=["unit_id", "voucher_type", "fiscal_year"],
+        set_={"last_seq": VoucherCounter.last_seq + upsert.excluded.last_seq},
+    ).returning(VoucherCounter.unit_id, VoucherCounter.voucher_type, VoucherCounter.fiscal_year,
+                VoucherCounter.last_seq)).all()
+    last = {tuple(row[:3]): row[3] - needed[tuple(row[:3])] for row in counters}
     numbers = []
     for entry in entries:
         key = (entry.unit.id, entry.voucher_type, entry.dated_on.year)
@@ -265,17 +358,19 @@ def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
     return numbers
 
 
-def insert_transactions(drafts, by) -> list[int]:
-    ids, now, user_id = bulk.new_ids(Transaction.__table__, len(drafts)), utcnow(), getattr(by, "id", None)
+def insert_transactions(drafts, by, ids: NewIds | None = None) -> list[int]:
+    ids = ids or NewIds(bulk.new_ids(Transaction.__table__, len(drafts)), [], utcnow())
+    user_id = getattr(by, "id", None)
     bulk.insert_rows(Transaction.__table__, ("id", "kind", "memo", "created_at", "created_by_id"),
-                     [(tx_id, d.kind, d.memo, now, user_id) for tx_id, d in zip(ids, drafts)])
-    return ids
+                     [(tx_id, d.kind, d.memo, ids.now, user_id) for tx_id, d in zip(ids.transactions, drafts)])
+    return ids.transactions
 
 
-def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids) -> list[tuple]:
+def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids, posted_at=None) -> list[tuple]:
     """Entry rows (ENTRY_COLUMNS) with numbers and hashes, each unit's chain extended in batch order (Invariant 10)."""
-    # The transaction's own clock: PostgreSQL's trigger accepts new lines only for entries posted now().
-    posted_at = db.session.scalar(select(func.now())) if is_postgres(db.session) else utcnow()
+    if posted_at is None:
+        # The transaction's own clock: PostgreSQL's trigger accepts new lines only for entries posted now().
+        posted_at = db.session.scalar(select(func.now())) if is_postgres(db.session) else utcnow()
     user_id = getattr(by, "id", None)
     rows = []
     for entry, (year, seq), entry_id, tx_id in zip(entries, numbers, entry_ids, transaction_ids):
@@ -326,7 +421,7 @@ def movements(entries, keyed) -> Movements:
     return Movements(dict(totals), dict(monthly))
 
 
-def check_ceiling(moves: Movements, unit_ids, resolved) -> None:
+def check_ceiling(moves: Movements, unit_ids, resolved, largest_stored: int | None = None) -> None:
     """Refuse, before anything is written, a batch that would take a kept balance past the ceiling.
 
     The units are locked, so their kept balances hold still. One query reads their largest total (a month's
@@ -334,9 +429,10 @@ def check_ceiling(moves: Movements, unit_ids, resolved) -> None:
     the ceiling are the touched rows, totals and months, compared one by one.
     """
     largest_move = max(max(pair) for pair in moves.totals.values())
-    largest_stored = max(value or 0 for value in db.session.execute(
-        select(func.max(Balance.debit_total), func.max(Balance.credit_total))
-        .where(Balance.unit_id.in_(unit_ids))).one())
+    if largest_stored is None:
+        largest_stored = max(value or 0 for value in db.session.execute(
+            select(func.max(Balance.debit_total), func.max(Balance.credit_total))
+            .where(Balance.unit_id.in_(unit_ids))).one())
     if largest_stored + largest_move <= ledger.BALANCE_CEILING:
         return
     stored = stored_pairs(Balance.__table__, ("debit_total", "credit_total"), moves.totals, unit_ids)
@@ -361,17 +457,19 @@ def stored_pairs(table, sides: tuple[str, str], moved: dict[tuple, list[int]], u
     return {tuple(row[:-2]): tuple(row[-2:]) for row in rows if tuple(row[:-2]) in moved}
 
 
-def add_to_balances(moves: Movements) -> None:
-    """Upsert the batch's movements into kept balances, per key and per month, in sorted order."""
-    guarded = set(db.session.scalars(select(Account.id).where(Account.is_no_negative.is_(True))))
+def add_to_balances(moves: Movements, guarded: set[int] | None = None) -> None:
+    """Upsert the batch's movements into kept balances, per key and per month, in sorted order.
+    `guarded`: ids of the no-negative accounts among the moved ones (read from the chart when not given)."""
+    if guarded is None:
+        guarded = set(db.session.scalars(select(Account.id).where(Account.is_no_negative.is_(True))))
     totals, monthly = moves.totals, moves.monthly
     # A guarded row that only shrinks must already exist: UPDATE it, so the database's no-negative
     # check judges the new total (an upsert would first test the bare VALUES row and refuse it).
     rows = sorted(totals.items())
     shrinking = [k + (d, c) for k, (d, c) in rows if k[1] in guarded and c > d]
     growing = [k + (k[1] in guarded, d, c) for k, (d, c) in rows if not (k[1] in guarded and c > d)]
-    if bulk.add_to_rows(Balance.__table__, BALANCE_KEYS, ("debit_total", "credit_total"), shrinking) != len(shrinking):
-        raise InvalidState(_("Số dư lưu sẵn không khớp khi ghi sổ; không có gì được ghi."))
+    bulk.add_to_rows(Balance.__table__, BALANCE_KEYS, ("debit_total", "credit_total"), shrinking,
+                     InvalidState(_("Số dư lưu sẵn không khớp khi ghi sổ; không có gì được ghi.")))
     bulk.upsert_sums(Balance.__table__, BALANCE_KEYS, ("is_no_negative",), ("debit_total", "credit_total"), growing)
     bulk.upsert_sums(MonthlyBalance.__table__, BALANCE_KEYS + ("month",), (), ("debit", "credit"),
                      [k + (d, c) for k, (d, c) in sorted(monthly.items())])

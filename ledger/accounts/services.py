@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ledger.accounts import ledger
+from ledger.accounts.chart_cache import fund_by_code
 from ledger.accounts.models import Account, ChainHead, Entry, Fund, Transaction
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
 from ledger.core import audit
@@ -74,7 +75,10 @@ def create_account(data: dict, *, by=None) -> Account:
 
 
 def get_fund(code: str) -> Fund:
-    return by_code(Fund, code, _("Không có quỹ mã %(code)s.", code=code))
+    fund = fund_by_code(code)
+    if fund is None:
+        raise NotFound(_("Không có quỹ mã %(code)s.", code=code))
+    return fund
 
 
 def create_fund(data: dict, *, by=None) -> Fund:

@@ -4,7 +4,8 @@ and rolls back on any error — the services under it only add and flush.
 A page that answers with status >= 400 (the form shown again with the problem) is rolled back too, so
 nothing of a refused request is kept. A deadlock or serialization failure (PostgreSQL) reruns the whole
 unit from a clean session; `money_post` and `form_post` (accounts/idempotency.py) add replay by key
-on top of it.
+on top of it, and commit through `committed_together`: with the money requests that arrive at the same
+moment, in one transaction (core/group_commit.py).
 """
 import functools
 import logging
@@ -15,11 +16,11 @@ from contextvars import ContextVar
 from flask import Response
 from sqlalchemy.exc import DBAPIError
 
+from ledger.core import group_commit
 from ledger.core.errors import LedgerError
 from ledger.extensions import db
 
 log = logging.getLogger(__name__)
-RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
 ATTEMPTS = 5
 _inside = ContextVar("inside_a_unit_of_work", default=False)
 
@@ -32,15 +33,16 @@ def unit_of_work(view):
             return view(*args, **kwargs)
         token = _inside.set(True)
         try:
-            return retrying(lambda: committed(view, args, kwargs))
+            return retrying(lambda: committed(lambda: view(*args, **kwargs)))
         finally:
             _inside.reset(token)
     return run
 
 
-def committed(view, args, kwargs):
+def committed(work: Callable):
+    """work(), then COMMIT, or ROLLBACK when it raises or its answer is a refusal."""
     try:
-        result = view(*args, **kwargs)
+        result = work()
     except BaseException:
         db.session.rollback()
         raise
@@ -51,10 +53,24 @@ def committed(view, args, kwargs):
     return result
 
 
+def committed_together(work: Callable, *, order: str = ""):
+    """Commit `work` (it writes and answers, never commits) once, as `committed` does: grouped with the
+    requests that arrive at the same moment when the process groups commits, else alone. `order` sorts
+    the members of a group (the unit they post to) so that they take locks in one order."""
+    def solo():
+        return retrying(lambda: committed(work))
+    committer = group_commit.committer()
+    if committer is None:
+        return solo()
+    return committer.submit(group_commit.Member(work=work, solo=solo, refused=is_refusal, order=order))
+
+
 def start_over() -> None:
     """Drop what a refused request has done so far, so the page that shows the problem reads the books
-    as they were (the unit of work rolls back at the end anyway; this is for what is rendered before it)."""
-    db.session.rollback()
+    as they were (the unit of work rolls back at the end anyway; this is for what is rendered before it).
+    In a group commit, only this request's savepoint: the others' work stays."""
+    if not group_commit.restart_member():
+        db.session.rollback()
 
 
 def refusable(work: Callable, show_again: Callable[[LedgerError], object]):
@@ -82,7 +98,7 @@ def retrying(work):
             return work()
         except DBAPIError as exc:
             db.session.rollback()
-            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == ATTEMPTS:
+            if not group_commit.is_retryable(exc) or attempt == ATTEMPTS:
                 raise
             log.info("retrying a unit of work after %s (attempt %s)", exc.orig.sqlstate, attempt)
             time.sleep(0.01 * 2 ** attempt)

@@ -6,6 +6,7 @@ marshmallow writes its field errors in English; the edge rewrites the known ones
 import re
 import unicodedata
 from datetime import date
+from functools import cache
 
 import marshmallow as ma
 from flask_babel import get_locale
@@ -66,6 +67,70 @@ def PublicName(max_length: int = 200, *, min_length: int = 1, **kwargs) -> field
 def Money(**kwargs) -> fields.Integer:
     """Whole đồng: an int, never a string or a float."""
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_AMOUNT), **kwargs)
+
+
+# d/m/yyyy with one separator throughout (/ . -), as Vietnamese documents and keyboards write it; ISO from old links
+TYPED_DAY = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def read_day(text: str) -> date:
+    """A date typed on a page: "15/03/2026", "15-3-2026", "15.03.2026" or ISO "2026-03-15".
+    ValueError carries the Vietnamese message: unreadable, not in the calendar, or outside MIN_YEAR..MAX_YEAR."""
+    text = text.strip()
+    if not text:
+        raise ValueError(_("Cần nhập ngày."))
+    if typed := TYPED_DAY.fullmatch(text):
+        day, month, year = int(typed[1]), int(typed[3]), int(typed[4])
+    elif iso := ISO_DAY.fullmatch(text):
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+    else:
+        raise ValueError(_("Ngày không hợp lệ; nhập ngày/tháng/năm, ví dụ 31/03/2026."))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_("Năm phải từ %(min)s đến %(max)s.", min=MIN_YEAR, max=MAX_YEAR))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(_("Ngày không hợp lệ: không có ngày %(day)02d/%(month)02d/%(year)s trong lịch.",
+                           day=day, month=month, year=year)) from None
+
+
+def day_text(value) -> str:
+    """What a date input shows: a date or an ISO text as dd/mm/yyyy, anything else as it was typed."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value or "").strip()
+    try:
+        return read_day(text).strftime("%d/%m/%Y") if ISO_DAY.fullmatch(text) else text
+    except ValueError:
+        return text
+
+
+class DayField(fields.Date):
+    """A date as pages post it (dd/mm/yyyy, or ISO); the JSON API keeps fields.Date and its YYYY-MM-DD."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            return read_day(value)
+        except ValueError as exc:
+            raise ma.ValidationError(str(exc)) from None
+
+    @classmethod
+    def like(cls, field: fields.Date) -> "DayField":
+        return cls(required=field.required, allow_none=field.allow_none, load_default=field.load_default,
+                   data_key=field.data_key, attribute=field.attribute, validate=field.validators,
+                   load_only=field.load_only, dump_only=field.dump_only, metadata=field.metadata)
+
+
+@cache
+def page_schema(schema_cls: type[Schema]) -> type[Schema]:
+    """An API *In schema as a page form loads it: the same fields and rules, its dates read by DayField."""
+    days = {name: DayField.like(field) for name, field in schema_cls._declared_fields.items()
+            if isinstance(field, fields.Date) and not isinstance(field, DayField)}
+    return type(f"{schema_cls.__name__}Page", (schema_cls,), {"__module__": schema_cls.__module__, **days}) \
+        if days else schema_cls
 
 
 class PageQuery(Schema):

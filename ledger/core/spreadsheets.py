@@ -18,10 +18,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError, iterparse
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from ledger.core.errors import TooLarge, ValidationFailed
 from ledger.core.i18n import _
 from ledger.core.money import format_number
@@ -72,11 +68,7 @@ def xlsx_rows(data: bytes, *, limits: Limits = UPLOAD, allow_merged=False) -> li
     started = time.monotonic()
     check_size(len(data))
     check_archive(data)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, KeyError, OSError, ValueError,
-            TypeError, IndexError, EOFError):
-        raise unreadable_xlsx() from None
+    book = open_workbook(data)
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the declared dimension is a claim; rows end at their last cell
@@ -89,6 +81,19 @@ def xlsx_rows(data: bytes, *, limits: Limits = UPLOAD, allow_merged=False) -> li
         raise unreadable_xlsx() from None  # a member cut short, a CRC that fails, XML that breaks off
     finally:
         book.close()
+
+
+def open_workbook(data: bytes):
+    """openpyxl's read-only workbook. openpyxl is imported here, on the first XLSX read, rather than with
+    this module: CSV imports and every start-up would otherwise pay its ~0.2 s."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, KeyError, OSError, ValueError,
+            TypeError, IndexError, EOFError):
+        raise unreadable_xlsx() from None
 
 
 def check_archive(data: bytes) -> None:
@@ -247,6 +252,8 @@ def within_columns(number: int, values: tuple, columns: int) -> tuple:
 
 
 def column_name(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(index) if index <= MAX_XLSX_COLUMN else str(index)
 
 

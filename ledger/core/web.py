@@ -16,7 +16,7 @@ from ledger.core.edge import start_over
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _l
 from ledger.core.inputs import IdConverter, refuse_unsafe_input
-from ledger.core.schemas import localize_message
+from ledger.core.schemas import day_text, localize_message
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = money.format_number
     app.jinja_env.filters["words"] = money.in_words
     app.jinja_env.filters["vi_date"] = vi_date
+    app.jinja_env.filters["day_text"] = day_text
     app.jinja_env.globals["current_user"] = lambda: g.get("user")
     app.jinja_env.globals["get_locale"] = get_locale
 

@@ -1,21 +1,21 @@
 """What waits for the signed-in user ("Việc cần làm"): for each kind of task the user may act on, how many there
 are per unit of their subtrees. One GROUP BY query per kind whatever the tree size, never one per unit."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Date, Integer, and_, case, distinct, exists, func, literal, or_, select, true, union_all
 
 from ledger.accounts.banking.models import BankAccount, BankStatementLine
 from ledger.accounts.campaigns.models import Campaign, Pledge
-from ledger.accounts.models import Entry
+from ledger.accounts.models import Entry, Fund, MonthlyBalance
 from ledger.accounts.treasury.models import Disbursement, Receipt
 from ledger.core import permissions
-from ledger.core.dates import vn_today
+from ledger.core.dates import VN, vn_today
 from ledger.extensions import db
 from ledger.inspection.services import findings_by_unit
 from ledger.learning.models import Assessment, Registration
-from ledger.reports import rollup
-from ledger.reports.models import PeriodicReport
+from ledger.reports import disclosure, rollup
+from ledger.reports.models import FundStatement, PeriodicReport
 from ledger.scholarships.models import Candidate, Program, Review, ReviewerAssignment, Round
 from ledger.units.models import Unit
 from ledger.units.services import subtree_filter
@@ -125,6 +125,35 @@ def reports_due(paths, user, today) -> list[Task]:
     return [Task("send_reports", 1, unit=unit, subject=period, late=today > due) for unit in units]
 
 
+def disclosures_due(paths, user, today) -> list[Task]:
+    """Units owing the charity-fund regime a public statement (reports.disclosure's calendar): per unit, the ended
+    quarters and years of the last two years with no published statement; late once one is past its due day.
+    A fund counts from its creation or first movement, as on the unit's calendar."""
+    periods = periods_owed(today)
+    published = exists().where(FundStatement.unit_id == Unit.id, FundStatement.status == "published",
+                               FundStatement.period_start == periods.c.starts,
+                               FundStatement.period_end == periods.c.ends)
+    moved = exists().where(MonthlyBalance.fund_id == Fund.id, MonthlyBalance.month <= periods.c.ends)
+    counted = (select(Unit, func.count(distinct(periods.c.n)), func.max(case((periods.c.due_on < today, 1), else_=0)))
+               .join(Fund, and_(Fund.owner_unit_id == Unit.id, Fund.regime == "charity_fund")).join(periods, true())
+               .where(or_(Fund.created_at < periods.c.ends_at, moved), ~published, within(paths))
+               .group_by(Unit.id).order_by(Unit.path))
+    return [Task("publish_disclosures", count, unit=unit, late=bool(late))
+            for unit, count, late in db.session.execute(counted)]
+
+
+def periods_owed(today: date):
+    """The regime's ended periods as a small table of literals (n, starts, ends, due_on, ends_at), joined in SQL
+    rather than queried once per period; ends_at is the first moment after the period in Vietnam."""
+    rows = [select(literal(n, Integer).label("n"), literal(start, Date).label("starts"),
+                   literal(end, Date).label("ends"),
+                   literal(end + timedelta(days=disclosure.due_days(kind)), Date).label("due_on"),
+                   literal(datetime.combine(end + timedelta(days=1), time(), VN),
+                           Fund.created_at.type).label("ends_at"))
+            for n, (kind, start, end) in enumerate(disclosure.periods_due(date(today.year - 2, 1, 1), today))]
+    return union_all(*rows).subquery("periods")
+
+
 def bank_lines_unmatched(paths, user, today) -> list[Task]:
     counted = (select(BankAccount, func.count(BankStatementLine.id))
                .join(BankStatementLine, BankStatementLine.bank_account_id == BankAccount.id)
@@ -171,6 +200,6 @@ COUNTERS = (
     ("answer", (findings_to_answer,)),
     ("inspect", (findings_to_close,)),
     ("close", (months_not_closed,)),
-    ("post", (reports_due, bank_lines_unmatched, pledges_due)),
+    ("post", (reports_due, disclosures_due, bank_lines_unmatched, pledges_due)),
     ("assess", (assessments_pending,)),
 )

@@ -1,28 +1,24 @@
-"""Demo step: the provincial inspection board (kiemtra.sonla) is inspecting phường Bồ Đề's fund this year (seed 004:
-"Tỉnh hội tổ chức kiểm tra các Hội … trực thuộc"): one finding on a receipt, answered by the ward's treasurer,
-and one still open. The demo's two communes lie outside Sơn La (Lai Châu, Hà Nội), so the board is also granted
-"auditor" on them: without it the demo's inspection user could not see or inspect any unit with books.
-Idempotent: grants are kept once and the ward's inspection is made once."""
+"""Demo step: the Sơn La province inspection board (kiemtra.sonla, auditor on the province) is inspecting phường Tô
+Hiệu's books this year (seed 004: "Tỉnh hội tổ chức kiểm tra các Hội … trực thuộc"): one finding on a receipt of the
+ward's Tô Hiệu collection, answered by the province's treasurer who keeps it, and one still open.
+Idempotent: the ward's inspection is made once."""
 from datetime import date
 
 from sqlalchemy import select
 
+from ledger.accounts.treasury.demo import tohieu_ward
 from ledger.accounts.treasury.models import Receipt
-from ledger.auth.services import grant_role
 from ledger.core.dates import vn_today
-from ledger.demo.places import BINH_LU, BO_DE
 from ledger.extensions import db
 from ledger.inspection.models import Inspection
 from ledger.inspection.services import answer_finding, plan_inspection, record_finding
 
 
 def load(ctx) -> None:
-    unit, today = ctx["units"][BO_DE], vn_today()
-    for commune in (BINH_LU, BO_DE):
-        grant_role(ctx["users"]["kiemtra.sonla"], ctx["units"][commune], "auditor")
+    unit, today = tohieu_ward(ctx["units"]["SL"]), vn_today()
     if db.session.scalar(select(Inspection.id).where(Inspection.unit_id == unit.id)):
         return
-    board, treasurer = ctx["users"]["kiemtra.sonla"], ctx["users"]["thuquy.bode"]
+    board, treasurer = ctx["users"]["kiemtra.sonla"], ctx["users"]["thuquy.sonla"]
     inspection = plan_inspection(unit, {
         "period_start": date(today.year, 1, 1), "period_end": today, "scheduled_on": today,
         "scope": "Kiểm tra thu, chi và công khai Quỹ khuyến học, khuyến tài năm " + str(today.year),

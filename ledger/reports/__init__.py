@@ -18,7 +18,7 @@ def init_app(app):
 
     api.register_blueprint(reports_api)
     app.register_blueprint(public_pages)
-    document_public_endpoints(app, api)
+    api.write_later(lambda spec: document_public_endpoints(app, spec))
     app.register_blueprint(reports_pages)
     app.jinja_env.filters["iso_vi"] = iso_vi
     app.jinja_env.filters["vn_time"] = vn_time

@@ -85,7 +85,7 @@ def disclosure_overview(code):
     return disclosure.overview(unit_for(code, "read"))
 
 
-def document_public_endpoints(app, api) -> None:
+def document_public_endpoints(app, spec) -> None:
     """The contract's public endpoints live outside /api/v1 (no token) but belong in the OpenAPI document."""
     documented = {
         "public.statement": ("text/html", "Trang báo cáo công khai", {}),
@@ -101,5 +101,5 @@ def document_public_endpoints(app, api) -> None:
             responses = {"200": {"description": summary, "content": {mimetype: body}}}
             if rule.endpoint != "public.verify":  # an unknown hash is an answer too: {"valid": false}
                 responses["404"] = {"description": "Không có báo cáo đã công bố này"}
-            api.spec.path(rule=rule, parameters=[], operations={"get": {
+            spec.path(rule=rule, parameters=[], operations={"get": {
                 "tags": ["Công khai"], "summary": summary, "security": [], "responses": responses}})

@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from ledger.accounts.balances import scope_condition
 from ledger.accounts.ledger import canonical
 from ledger.accounts.models import ChainHead, Fund
 from ledger.accounts.treasury.services.cost_cap import cost_cap_percent
@@ -17,7 +18,6 @@ from ledger.accounts.verify import GENESIS
 from ledger.extensions import db
 from ledger.reports import figures, people, recipients
 from ledger.units.models import Unit
-from ledger.units.services import subtree_filter
 
 
 def build_content(unit: Unit, start: date, end: date, consolidated: bool) -> dict:
@@ -36,7 +36,7 @@ def assemble(unit: Unit, start: date, end: date, consolidated: bool) -> dict:
         "recipients": recipients.recipients(unit, start, end, consolidated),
         "campaigns": people.campaigns(unit, start, end),
         "management_costs": management_costs([row["fund"] for row in money["funds"]], start, end),
-        "chain_head": chain_head(unit, consolidated),
+        "chain_head": chain_head(unit, consolidated, end),
         "version": None, "published_at": None,
     }
 
@@ -49,20 +49,21 @@ def management_costs(fund_codes: list[str], start: date, end: date) -> list[dict
     return [{**figures.fund_costs(fund, start, end), "cap_percent": cap} for fund in funds]
 
 
-def chain_head(unit: Unit, consolidated: bool) -> str:
+def chain_head(unit: Unit, consolidated: bool, end: date) -> str:
     """The unit's newest entry hash; for a subtree, SHA-256 over "code length head" lines of its units."""
     if not consolidated:
         head = db.session.get(ChainHead, unit.id)
         return head.head if head is not None else GENESIS
     digest = hashlib.sha256()
-    for _unit_id, code, length, head in covered_heads(unit, consolidated):
+    for _unit_id, code, length, head in covered_heads(unit, consolidated, end):
         digest.update(f"{code} {length} {head}\n".encode())
     return digest.hexdigest()
 
 
-def covered_heads(unit: Unit, consolidated: bool) -> list[tuple[int, str, int, str]]:
-    """(unit id, code, length, head) of each covered unit whose chain has entries, by code."""
-    scope = subtree_filter(unit.path) if consolidated else Unit.id == unit.id
+def covered_heads(unit: Unit, consolidated: bool, end: date) -> list[tuple[int, str, int, str]]:
+    """(unit id, code, length, head) of each covered unit whose chain has entries, by code: the units of the
+    subtree as the tree was on the period's `end`."""
+    scope = scope_condition(unit, consolidated, Unit.id, end)
     return [tuple(row) for row in db.session.execute(
         select(Unit.id, Unit.code, ChainHead.length, ChainHead.head).join(ChainHead, ChainHead.unit_id == Unit.id)
         .where(scope, ChainHead.length > 0).order_by(Unit.code))]

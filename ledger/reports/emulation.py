@@ -9,11 +9,10 @@ import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from ledger.core.dates import VN, vn_today
-from ledger.core.export import xlsx_cell
+from ledger.core.export import xlsx_cells
 from ledger.core.i18n import _
 from ledger.core.pdf import render_pdf
 from ledger.extensions import db
@@ -172,13 +171,17 @@ def board_pdf(data: dict, unit: Unit) -> bytes:
 
 def board_xlsx(data: dict) -> bytes:
     """One sheet in the order of the PDF: title, the whole's indicators, the ranked children, money, missing."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Thi đua %(year)s", year=data["year"]))
     for column, width in zip("ABCDEFGH", (8, 40, 16, 16, 12, 10, 16, 16), strict=True):
         sheet.column_dimensions[column].width = width
 
+    to_cell = xlsx_cells(sheet)
+
     def line(*values, bold=False):
-        sheet.append([xlsx_cell(sheet, value, bold=bold) for value in values])
+        sheet.append([to_cell(value, bold=bold) for value in values])
 
     line(title(data["year"]), bold=True)
     line(_("Đơn vị: %(name)s (%(code)s)", name=data["name"], code=data["unit"]), bold=True)

@@ -25,7 +25,7 @@ FUND_BALANCE_CATEGORY = "fund_balance"  # a direct movement of the fund balance 
 
 def account_balances(unit: Unit, start: date, end: date, consolidated: bool):
     """Yield (account code, account type, fund id, debit−credit before the period, and at its end)."""
-    before = totals_as_of(unit, start - timedelta(days=1), consolidated)
+    before = totals_as_of(unit, start - timedelta(days=1), consolidated, tree_on=end)  # the units of the period's end
     after = totals_as_of(unit, end, consolidated)
     accounts = {row.id: (row.code, row.type)
                 for row in db.session.execute(select(Account.id, Account.code, Account.type))}

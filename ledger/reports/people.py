@@ -19,7 +19,7 @@ from ledger.units.models import Unit
 
 def receipts_in(unit: Unit, start: date, end: date, consolidated: bool):
     owner = func.coalesce(Receipt.collected_for_id, Receipt.unit_id)
-    return and_(scope_condition(unit, consolidated, owner), Receipt.dated_on >= start, Receipt.dated_on <= end,
+    return and_(scope_condition(unit, consolidated, owner, end), Receipt.dated_on >= start, Receipt.dated_on <= end,
                 ~reversed_by(Receipt.transaction_id, end))
 
 

@@ -1,11 +1,12 @@
 """The public portal (no login): find a unit, read its published statements in every format,
 see its campaigns and how to give, and verify a printed statement by its hash.
 
-Pages are light (no script, one stylesheet, inline SVG); published documents are cached by ETag.
+Pages are light (no script, one stylesheet, inline SVG); published documents are cached by ETag as immutable,
+the other portal pages for a minute, and nothing a signed-in user sees is kept by a shared cache.
 """
 import hashlib
 
-from flask import Blueprint, Response, after_this_request, current_app, render_template, request
+from flask import Blueprint, Response, after_this_request, current_app, g, render_template, request, session
 from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -28,7 +29,8 @@ from ledger.units.services import ancestors, get_unit, list_units, roots
 
 public_pages = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
 SEARCH_LIMIT = 30
-CACHE_SECONDS = 300
+CACHE_SECONDS = 300  # a statement's correction notice reaches every cache within five minutes
+PAGE_SECONDS = 60  # search, unit, campaign pages: a minute old at most, and a busy province's rush served once
 
 
 @public_pages.get("/")
@@ -104,12 +106,33 @@ def document_context(statement_id) -> dict:
 
 
 def cached(response: Response, statement, kind: str) -> Response:
-    """Published content never changes; only a later correction adds a notice, so it is in the tag."""
+    """Published content never changes; only a later correction adds a notice, so it is in the tag. `immutable`
+    spares the revalidation while fresh; afterwards If-None-Match with the same tag gets 304 and no body."""
     newer = statement.superseded_by.id if statement.superseded_by else 0
     response.set_etag(f"{statement.hash}-{kind}-{newer}-{get_locale()}")
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
+    response.cache_control.immutable = True
     return response.make_conditional(request)
+
+
+@public_pages.after_app_request
+def portal_caching(response: Response) -> Response:
+    """Every page under /public (other features' too): shared caches may keep what an anonymous visitor gets for
+    a minute; a signed-in user's copy carries their name in the header, so it stays private to their browser."""
+    if not request.path.startswith(public_pages.url_prefix + "/"):
+        return response
+    if g.get("user") is not None:
+        if response.cache_control.public:
+            response.cache_control.public = False
+            response.cache_control.private = True
+        return response
+    anonymous_page = request.method == "GET" and response.status_code == 200 and not session.modified
+    if anonymous_page and "Cache-Control" not in response.headers:
+        response.cache_control.public = True
+        response.cache_control.max_age = PAGE_SECONDS
+    response.vary.add("Cookie")  # the language chosen lives in the session cookie
+    return response
 
 
 @public_pages.get("/statements/<int:statement_id>")

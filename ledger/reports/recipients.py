@@ -20,7 +20,7 @@ from ledger.units.models import Unit
 def recipients(unit: Unit, start: date, end: date, consolidated: bool) -> list[dict]:
     paid = (select(Installment.award_id, func.sum(Installment.amount).label("amount"))
             .join(Disbursement, Installment.disbursement_id == Disbursement.id)
-            .where(scope_condition(unit, consolidated, Disbursement.unit_id),
+            .where(scope_condition(unit, consolidated, Disbursement.unit_id, end),
                    Installment.paid_on >= start, Installment.paid_on <= end,
                    ~reversed_by(Disbursement.transaction_id, end))
             .group_by(Installment.award_id).subquery())

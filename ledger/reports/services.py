@@ -43,7 +43,7 @@ def create_statement(unit: Unit, data: dict, *, by=None) -> FundStatement:
 
 def unclosed_units(unit: Unit, end: date, consolidated: bool) -> tuple[list[tuple[str, str]], int]:
     """(code, name) of active units in scope whose books are not closed through `end`, and their count."""
-    condition = (scope_condition(unit, consolidated, Unit.id), Unit.status == "active",
+    condition = (scope_condition(unit, consolidated, Unit.id, end), Unit.status == "active",
                  or_(Unit.closed_through.is_(None), Unit.closed_through < end))
     count = db.session.scalar(select(func.count(Unit.id)).where(*condition))
     listed = db.session.execute(select(Unit.code, Unit.name).where(*condition).order_by(Unit.path)
@@ -75,7 +75,7 @@ def publish_statement(statement: FundStatement, data: dict, *, by=None) -> FundS
             "Kỳ này đã có phiên bản %(version)s công bố; cần ghi lý do đính chính.", version=previous.version))
     published_at = datetime.now(VN).replace(microsecond=0)
     version = next_version(previous)
-    heads = statement_content.covered_heads(statement.unit, statement.is_consolidated)
+    heads = statement_content.covered_heads(statement.unit, statement.is_consolidated, statement.period_end)
     text, digest = statement_content.freeze({**statement.content, "chain_heads": statement_content.chain_heads(heads)},
                                             version=version, published_at=published_at.isoformat())
     frozen = {"status": "published", "version": version, "canonical": text, "hash": digest, "content": None,

@@ -82,6 +82,12 @@ def nominating_units(found, user, limit=300) -> list[Unit]:
                               .order_by(Unit.depth, Unit.path).limit(limit)).all()
 
 
+@pages.app_template_global("may_nominate")
+def may_nominate(found) -> bool:
+    """Whether to offer "đề cử" for the round: only to a user with a unit it may nominate from."""
+    return bool(nominating_units(found, g.user, limit=1))
+
+
 def nominating_round(round_id):
     """The round and the units the user may nominate from; a school may nominate to its province
     without reading the round (its other children)."""

@@ -4,7 +4,7 @@ from flask import g
 from ledger.core import permissions
 from ledger.core.endpoints import Blueprint
 from ledger.core.schemas import page
-from ledger.units import schemas, services
+from ledger.units import history, schemas, services
 from ledger.units.access import unit_for
 
 units_api = Blueprint("units_api", __name__, url_prefix="/api/v1", description="Cây tổ chức Hội")
@@ -35,4 +35,10 @@ def get_unit(code):
 @units_api.write("/units/<code>/move", schemas.UnitOut, body=schemas.MoveIn, status=200)
 def move_unit(data, code):
     unit, _parent = unit_for(code, "manage"), unit_for(data["parent"], "manage")  # both ends are managed
-    return services.move_unit(unit, data["parent"], by=g.user)
+    return services.move_unit(unit, data["parent"], on=data["on"], by=g.user)
+
+
+@units_api.read("/units/<code>/parents", schemas.ParentHistoryOut)
+def parent_history(code):
+    """The unit's parent history, newest period first (additive to API.md)."""
+    return {"items": history.periods(unit_for(code, "read"))}

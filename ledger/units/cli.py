@@ -3,7 +3,6 @@ import click
 from flask.cli import AppGroup
 
 from ledger.core.edge import unit_of_work
-from ledger.units import divisions
 
 units_cli = AppGroup("units", help="Cây đơn vị Hội.")
 
@@ -27,6 +26,8 @@ def import_divisions(province_names, import_all):
 @unit_of_work
 def import_one_province(name: str) -> str:
     """A province is one unit of work: an `--all` import stopped halfway keeps the provinces it finished."""
+    from ledger.units import divisions  # vietnam_provinces costs ~0.1 s: only this command needs it
+
     with click.progressbar(length=divisions.ward_count(name), label=name) as bar:
         unit, created = divisions.import_province(name, progress=bar.update)
     return f"{unit.code} {unit.name}: {created} đơn vị mới"

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from ledger.core.schemas import PageQuery, Schema, list_schema
-from ledger.units.models import LEVELS
+from ledger.units.models import BEGINNING, LEVELS
 
 
 class UnitIn(Schema):
@@ -32,6 +32,24 @@ class UnitQuery(PageQuery):
 
 class MoveIn(Schema):
     parent = fields.String(required=True)
+    on = fields.Date(load_default=None)  # the effective date; today (Vietnam time) when left out
+
+
+def since(period) -> str | None:
+    """null for the first period: the unit was under that parent since it was recorded (BEGINNING)."""
+    return None if period.valid_from == BEGINNING else period.valid_from.isoformat()
+
+
+class ParentPeriodOut(Schema):
+    """One period of a unit's parent history; valid_to (excluded) is null for today's parent."""
+    parent = fields.Function(lambda period: period.parent.code if period.parent else None)
+    parent_name = fields.Function(lambda period: period.parent.name if period.parent else None)
+    valid_from = fields.Function(since)
+    valid_to = fields.Date()
+
+
+class ParentHistoryOut(Schema):
+    items = fields.List(fields.Nested(ParentPeriodOut))
 
 
 UnitList = list_schema(UnitOut, "UnitList")

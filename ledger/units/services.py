@@ -1,14 +1,18 @@
 """Creating, finding and re-parenting units; importing the 2025 administrative divisions."""
 import re
+from datetime import date
 
 from sqlalchemy import String, false, func, literal, or_, select, update
 
 from ledger.core import audit
+from ledger.core.dates import vn_today
 from ledger.core.errors import Duplicate, InvalidState, NotFound, ValidationFailed
 from ledger.core.i18n import _, _l
 from ledger.core.state import claim
 from ledger.core.text import fold, unaccent
 from ledger.extensions import db
+from ledger.units import history
+from ledger.units.cache import unit_by
 from ledger.units.models import LEVELS, Unit
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -20,7 +24,7 @@ UNIT_STATES = {"active": _l("đang hoạt động"), "merged": _l("đã sáp nh�
 
 
 def get_unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    unit = unit_by("code", code)
     if unit is None:
         raise NotFound(_("Không có đơn vị mã %(code)s.", code=code))
     return unit
@@ -32,7 +36,11 @@ def subtree_filter(path: str):
     return or_(Unit.path == path, Unit.path.startswith(path + "/", autoescape=True))
 
 
-def subtree_ids(unit: Unit):
+def subtree_ids(unit: Unit, on: date | None = None):
+    """SELECT of the ids of the unit and everything below it: in today's tree, or in the tree as it was
+    on `on` (the parent history walked only when some move took effect after that day)."""
+    if on is not None and history.moved_since(on):
+        return history.subtree_ids_on(unit, on)
     return select(Unit.id).where(subtree_filter(unit.path))
 
 
@@ -84,6 +92,7 @@ def create_unit(data: dict, *, by=None) -> Unit:
                 division_code=data.get("division_code"), population=data.get("population"))
     db.session.add(unit)
     db.session.flush()
+    history.open_first_period(unit)
     for created in unit_created:
         created(unit)
     audit.record("unit.create", "unit", code, by=by, after=describe(unit))
@@ -117,14 +126,17 @@ def claim_active(*units: Unit) -> None:
 unit_moving: list = []
 
 
-def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
-    """Re-parent a unit; every path in its subtree follows in one statement."""
+def move_unit(unit: Unit, new_parent_code: str, *, on: date | None = None, by=None) -> Unit:
+    """Re-parent a unit from `on` (default today): its parent history gets a new period, and today's paths of
+    its whole subtree follow in one statement (moves dated in the future are refused, so paths are never early)."""
     parent = get_unit(new_parent_code)
     claim_active(unit, parent)  # a concurrent move or merge has committed; old_path below is current
     if parent.is_within(unit):
         raise InvalidState(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó."))
     check_level_under(unit.level, parent)
     before = describe(unit)
+    on = on or vn_today()
+    history.record_move(unit, parent, on)
     for moving in unit_moving:  # kept subtree sums leave the old ancestors and join the new ones
         moving(unit, parent)
     old_path, new_path = unit.path, f"{parent.path}/{unit.code}"
@@ -137,8 +149,22 @@ def move_unit(unit: Unit, new_parent_code: str, *, by=None) -> Unit:
     unit.parent_id = parent.id
     db.session.flush()
     db.session.expire_all()
-    audit.record("unit.move", "unit", unit.code, by=by, before=before, after=describe(unit))
+    audit.record("unit.move", "unit", unit.code, by=by, before=before, after={**describe(unit), "on": on.isoformat()})
     return unit
+
+
+MOVE_CHOICES = 300
+
+
+def parent_choices(unit: Unit) -> list[Unit]:
+    """Parents a unit may be moved under from its page: active units of a higher level under its grandparent
+    (the moves of the 2025 reform: up a level, or across to a neighbour), outside its own subtree, by path."""
+    above = unit.parent.parent or unit.parent
+    ranks = [level for level in LEVELS if LEVEL_RANK[level] < LEVEL_RANK[unit.level] or level == "branch" == unit.level]
+    return list(db.session.scalars(
+        select(Unit).where(subtree_filter(above.path), ~subtree_filter(unit.path), Unit.id != unit.parent_id,
+                           Unit.status == "active", Unit.level.in_(ranks))
+        .order_by(Unit.path).limit(MOVE_CHOICES)))
 
 
 def search_key(name: str, code: str) -> str:

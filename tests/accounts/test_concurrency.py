@@ -135,6 +135,7 @@ def test_money_post_retries_the_deadlock_victim(app, books):
     """Two views lock two rows in opposite orders; PostgreSQL aborts one, money_post runs it again."""
     from ledger.accounts.idempotency import money_post
 
+    app.config["LEDGER_GROUP_COMMIT"] = "0"  # even when set on: each view waits for the other, not for one lead
     first_try = threading.Barrier(2)
     attempts = Counter()
 

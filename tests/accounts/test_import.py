@@ -2,6 +2,7 @@
 row leaves nothing behind, a second run is refused, and a killed import leaves no trace.
 """
 import csv
+import hashlib
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from sqlalchemy import func, select, text
 
 from ledger.accounts import balances
 from ledger.accounts.models import Entry, Line, Transaction
+from ledger.core.audit import AuditEvent
 from ledger.extensions import db
 from ledger.units.models import Unit
 from ledger.units.services import get_unit
@@ -174,6 +176,113 @@ def test_progress_is_reported_per_batch_when_not_on_a_terminal(app, bundle):
     result = run(app, "import-journal", "--batch-size", "100", str(bundle))
     assert result.exit_code == 0, result.output
     assert "Ghi sổ: 300/300" in result.output
+
+
+# ---- validated once, one audit row, re-checked under the locks ------------------------------------
+
+def append_entry(path: Path, rows: list[dict], unit: str, lines: list[tuple], entry_id="E9999999") -> int:
+    """A last entry dated on the file's last date, from (account, fund, debit, credit); returns its first row."""
+    day = rows[-1]["date"]
+    rows += [{"entry_id": entry_id, "date": day, "unit_code": unit, "account_code": account, "fund_code": fund,
+              "debit": str(debit), "credit": str(credit), "memo": "thêm vào"} for account, fund, debit, credit in lines]
+    write_rows(path, rows)
+    return len(rows) - len(lines) + 2
+
+
+def csv_net(rows, unit: str, account: str, fund: str) -> int:
+    return sum(int(r["debit"]) - int(r["credit"]) for r in rows
+               if (r["unit_code"], r["account_code"], r["fund_code"]) == (unit, account, fund))
+
+
+def refused_with_nothing_written(app, bundle, message: str) -> None:
+    audited = count(AuditEvent)
+    result = run(app, "import-journal", str(bundle))
+    assert result.exit_code != 0
+    assert message in result.output, result.output
+    assert count(Entry) == 0 and count(Transaction) == 0 and count(AuditEvent) == audited
+    assert db.session.scalar(select(Unit).where(Unit.code == "T01")) is None
+
+
+def test_an_overdraft_is_named_by_its_row_and_nothing_is_posted(app, bundle):
+    rows = read_rows(bundle)
+    cash = csv_net(rows, "T01-X01", "111", "QKH")
+    row = append_entry(bundle, rows, "T01-X01", [("614", "QKH", cash + 1, 0), ("111", "QKH", 0, cash + 1)])
+    refused_with_nothing_written(app, bundle, f"Dòng {row}: không đủ số dư: tài khoản 111 quỹ QKH của đơn vị T01-X01")
+
+
+@pytest.mark.parametrize("column, code, reason", [("unit_code", "T99", "không có đơn vị T99"),
+                                                  ("fund_code", "QXX", "không có quỹ QXX"),
+                                                  ("date", "2099-01-01", "ngày 01/01/2099 quá xa")])
+def test_an_unknown_code_or_a_far_date_is_named_by_its_row(app, bundle, column, code, reason):
+    rows = read_rows(bundle)
+    for row in rows:
+        if row["entry_id"] == rows[2]["entry_id"]:
+            row[column] = code
+    write_rows(bundle, rows)
+    refused_with_nothing_written(app, bundle, f"Dòng {first_row_of_entry(rows, rows[2]['entry_id'])}: {reason}")
+
+
+def test_spending_exactly_what_is_there_posts(app, bundle):
+    rows = read_rows(bundle)
+    cash = csv_net(rows, "T01-X01", "111", "QKH")
+    append_entry(bundle, rows, "T01-X01", [("614", "QKH", cash, 0), ("111", "QKH", 0, cash)])
+    result = run(app, "import-journal", str(bundle))
+    assert result.exit_code == 0, result.output
+    assert book_totals("T01-X01")[("111", "QKH")] == csv_totals(rows, {"T01-X01"})[("111", "QKH")]
+
+
+def test_one_audit_row_names_the_file_its_digest_and_the_transactions(app, bundle):
+    assert run(app, "import-journal", str(bundle)).exit_code == 0
+    events = db.session.scalars(select(AuditEvent)).all()
+    imports = [event for event in events if event.action == "journal.import"]
+    assert len(imports) == 1 and not [event for event in events if event.action == "transaction.post"]
+    first, last = db.session.execute(select(func.min(Transaction.id), func.max(Transaction.id))).one()
+    assert imports[0].object_id == hashlib.sha256(bundle.read_bytes()).hexdigest()
+    assert imports[0].after == {"file": bundle.name, "sha256": imports[0].object_id, "entries": 300,
+                                "lines": len(read_rows(bundle)), "transactions": [first, last]}
+    assert count(Transaction) == last - first + 1
+
+
+def checked_then_changed(bundle, change):
+    """check_journal, then another session's `change` commits, then post_journal: what it raises."""
+    from ledger.accounts import importer
+
+    plan = importer.check_journal(bundle)
+    change()
+    before = count(Entry), count(Transaction)
+    with pytest.raises(importer.ImportRefused) as refused:
+        importer.post_journal(plan)
+    db.session.rollback()
+    assert (count(Entry), count(Transaction)) == before
+    return refused.value.detail
+
+
+def test_a_balance_spent_between_the_check_and_the_locks_is_refused(app, bundle, make_unit, make_fund, post):
+    make_unit("T01", level="province")
+    make_unit("T01-X01", level="commune", parent="T01")
+    make_fund("QKH", owner="VN")
+    rows = read_rows(bundle)
+    post("T01-X01", [("111", "QKH", 5_000_000, 0), ("511", "QKH", 0, 5_000_000)], on=date(2024, 12, 31))
+    spend = csv_net(rows, "T01-X01", "111", "QKH") + 5_000_000  # the file then spends every đồng of it
+    append_entry(bundle, rows, "T01-X01", [("614", "QKH", spend, 0), ("111", "QKH", 0, spend)])
+    detail = checked_then_changed(bundle, lambda: spend_one_dong(post))
+    assert "số dư tài khoản 111 quỹ QKH của đơn vị T01-X01 đã giảm" in detail
+
+
+def spend_one_dong(post):
+    """Another session's spending, committed; then our session re-reads as it would after waiting for a lock."""
+    post("T01-X01", [("614", "QKH", 1, 0), ("111", "QKH", 0, 1)], on=date(2024, 12, 31))
+
+
+def test_books_closed_between_the_check_and_the_locks_are_refused(app, bundle, make_unit, post, make_fund):
+    from ledger.accounts.services import close_books
+
+    make_unit("T01", level="province")
+    make_fund("QKH", owner="VN")
+    post("T01", [("111", "QKH", 1000, 0), ("511", "QKH", 0, 1000)], on=date(2024, 12, 31))
+    detail = checked_then_changed(bundle, lambda: (close_books(get_unit("T01"), date(2025, 6, 30)),
+                                                   db.session.commit()))
+    assert "Trong lúc kiểm tra tệp, sổ đã thay đổi" in detail and "30/06/2025" in detail
 
 
 # ---- a crash in the middle -----------------------------------------------------------------------

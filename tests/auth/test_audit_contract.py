@@ -16,7 +16,8 @@ from tests.auth.test_permission_matrix import ROLES, ROWS, answer, expected_thro
 
 world = matrix.world  # the matrix's fixture: the same units, callers and objects
 
-POSTED = "transaction.post"  # one per posted transaction (posting.record_posted)
+POSTED = "transaction.post"  # one per posted transaction (posting.record_posted); `ledger import-journal`
+# writes one "journal.import" row for the whole file instead (its SHA-256 and transaction ids: test_import.py)
 
 # (method, rule) → the actions one call by a caller who may writes; () where the row's ok is a refusal.
 AUDIT = {

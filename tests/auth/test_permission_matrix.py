@@ -67,6 +67,7 @@ ROWS = [
     ("GET",   "/units",                                         SIGNED_IN, 200, None),
     ("GET",   "/units/<code>",                                  READ,      200, None),
     ("POST",  "/units/<code>/move",                             MANAGE,    200, {"parent": "{province}"}),
+    ("GET",   "/units/<code>/parents",                          READ,      200, None),
     ("POST",  "/units/<code>/merge",                            MANAGE,    200, {"into": "{province}", "on": TODAY}),
     ("GET",   "/accounts",                                      SIGNED_IN, 200, None),
     ("POST",  "/accounts",                                      ROOT_ADMIN, 201,

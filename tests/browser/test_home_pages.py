@@ -1,12 +1,18 @@
-"""The "Việc cần làm" home and inspection in real Chromium (issue 14, items 7 and 13): kiemtra.sonla plans an
-inspection of xã Bình Lư and records a finding on a receipt; thuquy.binhlu lands on the home page, sees it,
-follows the link and answers (on a phone); chutich.binhlu's home lists the payments to approve. 390 px fits.
+"""The "Việc cần làm" home and inspection in real Chromium (issue 14, items 7 and 13): the Sơn La inspection board
+(kiemtra.sonla) plans an inspection of phường Tô Hiệu and records a finding on a receipt; the province's treasurer
+(thuquy.sonla) lands on the home page, sees it, follows the link and answers (on a phone); chutich.binhlu's home
+lists the payments to approve. 390 px fits.
 """
 import uuid
 
 import pytest
+from sqlalchemy import select
 
-from tests.browser.helpers import PHONE, binh_lu_code
+from ledger.extensions import db
+from ledger.units.models import Unit
+from tests.browser.helpers import PHONE, in_db
+
+WARD = "Hội Khuyến học Phường Tô Hiệu"
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +22,8 @@ def fits_a_phone(page) -> bool:
 
 
 def test_the_board_records_a_finding_and_the_treasurer_answers_it(browser, page, live_server, login, screenshot):
-    code, mark = binh_lu_code(live_server), uuid.uuid4().hex[:6]
+    code = in_db(live_server, lambda: db.session.scalar(select(Unit.code).where(Unit.name == WARD)))
+    mark = uuid.uuid4().hex[:6]
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "kiemtra.sonla")
     page.goto(live_server.url(f"/units/{code}/inspections"))
@@ -37,14 +44,14 @@ def test_the_board_records_a_finding_and_the_treasurer_answers_it(browser, page,
     screenshot(page, "inspection-finding-desktop")
 
     treasurer = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport=PHONE).new_page()
-    login(treasurer, "thuquy.binhlu")
+    login(treasurer, "thuquy.sonla")
     treasurer.goto(live_server.url("/"))
     assert treasurer.url.endswith("/todo")
     group = treasurer.locator("section.todo.answer_findings")
-    assert "Hội Khuyến học Xã Bình Lư" in group.inner_text()
+    assert WARD in group.inner_text()
     assert fits_a_phone(treasurer)
     screenshot(treasurer, "todo-treasurer-phone")
-    group.locator("a", has_text="Bình Lư").click()
+    group.locator("a", has_text="Tô Hiệu").click()
     treasurer.locator("a", has_text="15/01/2027").first.click()
     answer = treasurer.locator("article.finding", has_text=mark)
     answer.locator("textarea[name=answer]").fill("Đã bổ sung chữ ký người nộp tiền.")

@@ -106,7 +106,7 @@ def test_register_assess_recognise_print_and_rank(page, live_server, login, scre
         box.set_checked(box.get_attribute("aria-label") == name)
     number = f"{tag}/QĐ-KH"
     page.fill("input[name=decision_number]", number)
-    page.fill("input[name=decided_on]", vn_today().isoformat())
+    page.fill("input[name=decided_on]", vn_today().strftime("%d/%m/%Y"))
     shoot(page, screenshot, "recognition-form")
     page.click("button:has-text('Ra quyết định công nhận')")
     page.wait_for_selector(f"h1:has-text('Quyết định số {number}')")

@@ -79,7 +79,7 @@ def test_rule_edited_in_the_form_and_a_quota_row_added(page, live_server, login,
     assert page.get_by_text("Đối tượng: yêu cầu thuộc sinh viên đại học, du học sinh").first.is_visible()
     page.fill("input[name=school_year]", "2026-2027")
     page.fill("input[name=budget]", "3.000.000")
-    page.fill("input[name=nominations_close_on]", (vn_today() + timedelta(days=9)).isoformat())
+    page.fill("input[name=nominations_close_on]", (vn_today() + timedelta(days=9)).strftime("%d/%m/%Y"))
     with page.expect_navigation():
         page.click("button[value='add-quota']")
     page.fill("input[name='quota_unit-3']", commune)

@@ -67,3 +67,37 @@ def test_the_treasurer_sees_months_to_close_and_findings_to_answer(make_unit, ma
     assert "Tháng chưa khóa sổ" in home and '<a href="/units/C/close">' in home
     board_home = page_as(("P", "auditor")).get("/todo").text
     assert "Kết luận kiểm tra chờ đơn vị trả lời" not in board_home  # the board does not answer
+
+
+def test_charity_fund_disclosures_owed_are_counted_per_unit_and_flagged_late(make_unit, make_fund, page_as):
+    """Reports' calendar, as one grouped query: ended quarters and years of the regime with no published statement
+    since the fund existed; late past the due day (30 days after a quarter); a published period drops out."""
+    from datetime import UTC, datetime
+
+    from ledger.home.services import tasks_for
+    from ledger.reports.models import FundStatement
+
+    make_unit("P", level="province")
+    make_unit("C", level="commune", parent="P")
+    make_unit("Q", level="province")
+    make_fund("TH", owner="P", regime="charity_fund").created_at = datetime(2025, 6, 10, tzinfo=UTC)
+    make_fund("TC", owner="C", regime="charity_fund").created_at = datetime(2026, 2, 1, tzinfo=UTC)
+    make_fund("QP", owner="P")  # an association fund owes nothing
+    make_fund("TQ", owner="Q", regime="charity_fund").created_at = datetime(2025, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    treasurer = page_as(("P", "treasurer"))
+
+    def owed(today):
+        return {task.unit.code: (task.count, task.late) for task in tasks_for(treasurer.user, today)
+                if task.kind == "publish_disclosures"}
+
+    # Q2–Q4 2025, Q1 2026 and the year 2025 for P; only Q1 2026, not yet due, for C; Q is not this user's
+    assert owed(date(2026, 4, 10)) == {"P": (5, True), "C": (1, False)}
+    assert owed(date(2026, 5, 20))["C"] == (1, True)
+    db.session.add(FundStatement(unit=get_unit("C"), period_start=date(2026, 1, 1), period_end=date(2026, 3, 31),
+                                 status="published", version=1, canonical="{}", hash="0" * 64,
+                                 published_at=datetime(2026, 4, 20, tzinfo=UTC)))
+    db.session.commit()
+    assert "C" not in owed(date(2026, 5, 20))
+    home = treasurer.get("/todo").text
+    assert "Quỹ từ thiện: kỳ công khai đến hạn chưa công bố" in home and 'href="/units/P/statements"' in home

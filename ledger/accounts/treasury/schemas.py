@@ -20,7 +20,7 @@ from ledger.accounts.treasury.services.remittances import settled_amount
 from ledger.core import money
 from ledger.core.errors import ValidationFailed
 from ledger.core.i18n import _
-from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema
+from ledger.core.schemas import Money, PageQuery, PublicName, Schema, list_schema, page_schema
 from ledger.core.web import translate_messages
 
 
@@ -300,10 +300,11 @@ CONTRIBUTOR_LINE = re.compile(r"^(?P<name>.+?)\s*[:;\t]\s*(?P<amount>[^:;\t]+)$"
 
 def load_form(schema_cls, data: dict, errors: dict | None = None, *, flatten=None) -> dict:
     """Validate form data with an *In schema; every problem, the parser's too, in one ValidationFailed.
-    `flatten` names nested problems (default flat_errors: "donor_name"; a form of rows may keep positions)."""
+    `flatten` names nested problems (default flat_errors: "donor_name"; a form of rows may keep positions).
+    Dates are read as pages type them (dd/mm/yyyy); the API's schema itself keeps YYYY-MM-DD."""
     errors = dict(errors or {})
     try:
-        loaded = schema_cls().load(data)
+        loaded = page_schema(schema_cls)().load(data)
     except ValidationError as exc:
         loaded = None
         for key, messages in (flatten or flat_errors)(exc.messages).items():
@@ -326,9 +327,8 @@ def flat_errors(messages, prefix: str = "") -> dict[str, list]:
 
 
 def form_date(text: str | None) -> str | None:
-    """<input type=date> sends YYYY-MM-DD; a typed dd/mm/yyyy is accepted too."""
-    match = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text or "")
-    return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else (text or "").strip() or None
+    """A date as typed (load_form's page schema reads dd/mm/yyyy), blank as None."""
+    return (text or "").strip() or None
 
 
 def form_amount(text: str | None, errors: dict, field: str = "amount") -> int:

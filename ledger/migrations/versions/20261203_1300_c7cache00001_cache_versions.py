@@ -5,8 +5,10 @@ Revises: c6insp00001
 Create Date: 2026-12-03 13:00:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = 'c7cache00001'
 down_revision = 'c6insp00001'
@@ -14,9 +16,18 @@ branch_labels = None
 depends_on = None
 
 
+NAMES = ("units", "chart", "auth")  # ledger.core.cache.NAMES when this revision was written
+
+
 def upgrade():
-    pass  # SKELETON: filled by the helper that owns it, or deleted by the lead
+    table = op.create_table(
+        "cache_versions",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_cache_versions")),
+    )
+    op.bulk_insert(table, [{"name": name, "version": secrets.randbits(62)} for name in NAMES])
 
 
 def downgrade():
-    pass
+    op.drop_table("cache_versions")

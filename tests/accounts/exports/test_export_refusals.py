@@ -12,7 +12,7 @@ REFUSALS = [
     (("--unit", "KHONG-CO"), "Không có đơn vị mã KHONG-CO."),
     (("--unit", "SL", "--from", "01/06/2025", "--to", "2025-05-31"),
      "--from: Ngày bắt đầu 01/06/2025 sau ngày kết thúc 31/05/2025."),
-    (("--unit", "SL", "--to", "31/02/2025"), "--to: Ngày không hợp lệ; nhập dạng 31/03/2026."),
+    (("--unit", "SL", "--to", "31/02/2025"), "--to: Ngày không hợp lệ: không có ngày 31/02/2025 trong lịch."),
 ]
 
 

@@ -107,16 +107,16 @@ def test_pdf_needs_read_access(treasurer, api_as, anonymous_api):
     "https://example.com/static/print.css",
 ])
 def test_the_fetcher_serves_only_our_static_files(app, url):
-    from ledger.core.pdf import StaticOnlyFetcher
+    from ledger.core.pdf import static_only_fetcher
 
     with pytest.raises(ValueError):
-        StaticOnlyFetcher().fetch(url)
+        static_only_fetcher().fetch(url)
 
 
 def test_the_fetcher_serves_print_css_and_the_fonts(app):
-    from ledger.core.pdf import StaticOnlyFetcher
+    from ledger.core.pdf import static_only_fetcher
 
-    css = StaticOnlyFetcher().fetch("https://ledger.invalid/static/print.css")
+    css = static_only_fetcher().fetch("https://ledger.invalid/static/print.css")
     assert b"@font-face" in css.read() and css.content_type == "text/css"
-    font = StaticOnlyFetcher().fetch("https://ledger.invalid/fonts/DejaVuSans.ttf")
+    font = static_only_fetcher().fetch("https://ledger.invalid/fonts/DejaVuSans.ttf")
     assert len(font.read()) > 100_000

@@ -13,6 +13,7 @@ from ledger.accounts.ledger import LineDraft
 from ledger.accounts.models import Account, Balance, Entry, Fund
 from ledger.accounts.posting import EntryDraft, TransactionDraft, lock_units, post_transaction
 from ledger.core import audit
+from ledger.core.dates import vn_today
 from ledger.core.errors import InvalidState
 from ledger.core.i18n import _
 from ledger.extensions import db
@@ -40,7 +41,9 @@ def merge_unit(unit: Unit, into: Unit, on: date, *, by) -> Unit:
         reown_fund(fund, into, by=by)
     posted.append(post(in_drafts, memo, by))
     for child in db.session.scalars(select(Unit).where(Unit.parent_id == unit.id, Unit.status == "active")).all():
-        move_unit(child, into.code, by=by)
+        # Children join `into` on the merge date (today for a merge dated ahead: paths are never early), so the
+        # periods since then consolidate them under the unit that now holds their money.
+        move_unit(child, into.code, on=min(on, vn_today()), by=by)
     for merging in unit_merging:
         merging(unit, into, by)
     unit.status, unit.merged_into, unit.merged_on = "merged", into, on
