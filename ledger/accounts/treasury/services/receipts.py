@@ -172,11 +172,13 @@ def list_receipts(unit: Unit, *, subtree=False, date_from: date | None = None, d
     if fund:
         stmt = stmt.where(Receipt.fund_id == get_fund(fund).id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(stmt.options(*ANSWER_LOADS).order_by(Receipt.dated_on.desc(), Receipt.id.desc())
+    items = db.session.scalars(stmt.options(*answer_loads()).order_by(Receipt.dated_on.desc(), Receipt.id.desc())
                                .limit(limit).offset(offset))
     return items.all(), total
 
 
-# What ReceiptOut reads of each receipt, loaded for a whole page in a few queries instead of several per receipt.
-ANSWER_LOADS = (selectinload(Receipt.donor), selectinload(Receipt.contributors),
-                selectinload(Receipt.transaction).selectinload(Transaction.entries).selectinload(Entry.reversed_by))
+def answer_loads() -> tuple:
+    """What ReceiptOut reads of each receipt, loaded for a whole page in a few queries instead of several per
+    receipt; built on call, since building it at import would configure every mapper when a command starts."""
+    return (selectinload(Receipt.donor), selectinload(Receipt.contributors),
+            selectinload(Receipt.transaction).selectinload(Transaction.entries).selectinload(Entry.reversed_by))
