@@ -42,14 +42,14 @@ def bundle(size: int) -> Path:
     return path
 
 
-def database_url(engine: str, size: int, pg_server: str) -> str:
+def database_url(engine: str, size: int, pg_server: str, prefix: str = "ledger_import_bench_") -> str:
     if engine == "sqlite":
-        return f"sqlite:///{DATA / f'bench-{size}.sqlite3'}"
-    return f"{pg_server}/ledger_import_bench_{size}"
+        return f"sqlite:///{DATA / f'{prefix}{size}.sqlite3'}"
+    return f"{pg_server}/{prefix}{size}"
 
 
-def fresh_database(engine: str, size: int, pg_server: str) -> str:
-    url = database_url(engine, size, pg_server)
+def fresh_database(engine: str, size: int, pg_server: str, prefix: str = "ledger_import_bench_") -> str:
+    url = database_url(engine, size, pg_server, prefix)
     if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)

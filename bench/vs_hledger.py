@@ -10,6 +10,10 @@ shared 2-core machine wall time follows the load, CPU much less. For PostgreSQL 
 the command's plus its server process's (sampled from /proc every 0.1 s while it runs).
 
     .venv/bin/python bench/vs_hledger.py --entries 100000 --rounds 3 --engines sqlite postgresql
+
+Before and after a change, in the same rounds: `--tree before=/tmp/old --tree after=/tmp/new`, each DIR
+holding a `ledger` package (e.g. `git archive HEAD ledger | tar -x -C /tmp/old`), put first on the import's
+PYTHONPATH; every tree's import gets its own hledger run right before it. Without --tree, this checkout.
 """
 import argparse
 import csv
@@ -94,30 +98,39 @@ class BackendCpu(threading.Thread):
         return sum(self.seen.values())
 
 
-def one_round(engines, path: Path, journal: Path, pg_server: str) -> dict:
-    """hledger, then each engine's import, each hledger run right before the import it is compared with."""
+def one_round(engines, trees: dict[str, str | None], path: Path, journal: Path, args) -> dict:
+    """Engine after engine, tree after tree: a fresh database, hledger, then the import compared with it."""
     results = {}
     for engine in engines:
-        url = fresh_database(engine, f"vs_{path.stem.split('-')[1]}", pg_server)
-        ledger(url, "init", "--admin-username", "admin", "--admin-password", "bench-password")
-        hledger = timed(["hledger", "-f", str(journal), "balance"])
-        env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench", "PGAPPNAME": APP_NAME}
-        load = os.getloadavg()[0]
-        imported = timed([*LEDGER, "import-journal", str(path)], env=env,
-                         server_url=url if engine == "postgresql" else None)
-        results[engine] = {"hledger": hledger, "import": imported, "load": (load, os.getloadavg()[0])}
-        print(f"{engine}: hledger {hledger['wall_s']:.1f} s ({hledger['cpu_s']:.1f} CPU), import "
-              f"{imported['wall_s']:.1f} s ({imported['cpu_s']:.1f} CPU), load {load:.1f}", file=sys.stderr, flush=True)
+        for label, tree in trees.items():
+            url = fresh_database(engine, f"vs_{path.stem.split('-')[1]}", args.pg_server, args.db_prefix)
+            ledger(url, "init", "--admin-username", "admin", "--admin-password", "bench-password")
+            hledger = timed(["hledger", "-f", str(journal), "balance"])
+            env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_SECRET_KEY": "bench", "PGAPPNAME": APP_NAME,
+                   **tree_path(tree)}
+            load = os.getloadavg()[0]
+            imported = timed([*LEDGER, "import-journal", str(path)], env=env,
+                             server_url=url if engine == "postgresql" else None)
+            results[engine, label] = {"hledger": hledger, "import": imported, "load": (load, os.getloadavg()[0])}
+            print(f"{engine} {label}: hledger {hledger['wall_s']:.1f} s ({hledger['cpu_s']:.1f} CPU), import "
+                  f"{imported['wall_s']:.1f} s ({imported['cpu_s']:.1f} CPU), load {load:.1f}",
+                  file=sys.stderr, flush=True)
     return results
 
 
-def summary(rounds: list[dict], engines, entries: int) -> str:
+def tree_path(tree: str | None) -> dict:
+    """The environment that makes the import load the `ledger` package in `tree`: first on PYTHONPATH, and
+    the working directory (this checkout) kept off sys.path."""
+    return {"PYTHONPATH": tree, "PYTHONSAFEPATH": "1"} if tree else {}
+
+
+def summary(rounds: list[dict], entries: int) -> str:
     """A Markdown table of the medians: the import's time over hledger's, wall and CPU."""
-    out = ["| engine | entries | hledger balance s (CPU s) | import s (CPU s: command + server) "
+    out = ["| engine | tree | entries | hledger balance s (CPU s) | import s (CPU s: command + server) "
            "| ratio wall | ratio CPU | target ≤ 0.5 | load before → after (each round) |",
-           "|---|---:|---:|---:|---:|---:|---|---|"]
-    for engine in engines:
-        runs = [r[engine] for r in rounds]
+           "|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for engine, label in rounds[0]:
+        runs = [r[engine, label] for r in rounds]
         median = {(side, key): statistics.median(run[side][key] for run in runs)
                   for side in ("hledger", "import") for key in ("wall_s", "cpu_s", "server_cpu_s")}
         wall = median["import", "wall_s"] / median["hledger", "wall_s"]
@@ -125,7 +138,8 @@ def summary(rounds: list[dict], engines, entries: int) -> str:
         server = f" = {median['import', 'cpu_s'] - median['import', 'server_cpu_s']:.1f} + " \
                  f"{median['import', 'server_cpu_s']:.1f}" if engine == "postgresql" else ""
         loads = ", ".join(f"{run['load'][0]:.1f} → {run['load'][1]:.1f}" for run in runs)
-        out.append(f"| {engine} | {entries:,} | {median['hledger', 'wall_s']:.1f} ({median['hledger', 'cpu_s']:.1f}) "
+        out.append(f"| {engine} | {label} | {entries:,} "
+                   f"| {median['hledger', 'wall_s']:.1f} ({median['hledger', 'cpu_s']:.1f}) "
                    f"| {median['import', 'wall_s']:.1f} ({median['import', 'cpu_s']:.1f}{server}) | {wall:.2f} "
                    f"| {cpu:.2f} | {'met' if max(wall, cpu) <= 0.5 else 'missed'} | {loads} |")
     return "\n".join(out)
@@ -138,14 +152,19 @@ def main():
     parser.add_argument("--engines", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
     parser.add_argument("--pg-server", default=os.environ.get("LEDGER_BENCH_PG",
                                                               "postgresql+psycopg://postgres@127.0.0.1:5432"))
+    parser.add_argument("--tree", action="append", metavar="LABEL=DIR", default=[],
+                        help="time the import with the `ledger` package in DIR (repeat to compare trees)")
+    parser.add_argument("--db-prefix", default="ledger_import_bench_",
+                        help="name prefix of the benchmark's databases (PostgreSQL) and files (SQLite)")
     args = parser.parse_args()
+    trees = dict(item.split("=", 1) for item in args.tree) or {"this checkout": None}
     DATA.mkdir(parents=True, exist_ok=True)
     path = bundle(args.entries)
     journal = hledger_journal(path)
-    rounds = [one_round(args.engines, path, journal, args.pg_server) for _ in range(args.rounds)]
+    rounds = [one_round(args.engines, trees, path, journal, args) for _ in range(args.rounds)]
     print(f"hledger {subprocess.run(['hledger', '--version'], capture_output=True, text=True).stdout.strip()}; "
           f"median of {args.rounds} rounds")
-    print(summary(rounds, args.engines, args.entries))
+    print(summary(rounds, args.entries))
 
 
 if __name__ == "__main__":

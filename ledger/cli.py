@@ -1,4 +1,5 @@
 """The `ledger` command: a Flask CLI group; each feature adds its own commands."""
+import gc
 import os
 
 import click
@@ -58,7 +59,22 @@ class LedgerGroup(FlaskGroup):
 
 
 def make_app(*_args, **_kwargs):
-    return create_app()
+    return built_uncollected(create_app)
+
+
+def built_uncollected(build):
+    """The command's app, built with Python's cycle collector off, its objects then frozen out of later
+    collections. Building it makes hundreds of thousands of objects (modules, classes, mappers) that live as
+    long as the process and no garbage worth collecting; each collection meanwhile walked them all again:
+    about an eighth of the start-up's CPU."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 cli = LedgerGroup(create_app=make_app, help="Sổ sách Quỹ khuyến học, khuyến tài.")

@@ -54,6 +54,7 @@ sleep 1
 read -r COMMITS1 INSERTED1 <<< "$(db_stats)"
 export BENCH_COMMITS=$((COMMITS1 - COMMITS0)) BENCH_INSERTED=$((INSERTED1 - INSERTED0))
 export BENCH_STATEMENT_COUNT=$(cat "$BENCH_STATEMENTS".* 2>/dev/null | awk "{ total += \$1 } END { print total + 0 }")
+cat "$BENCH_STATEMENTS"-groups.* 2>/dev/null | sed 's/^/group commit, one worker: /' || true
 
 echo "--- $USERS clients, $DURATION, gunicorn $WORKERS workers x $THREADS threads, PostgreSQL $DB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 .venv/bin/python bench/load/summarise.py "$BENCH_KEYS"

@@ -82,11 +82,12 @@ def import_journal_command(path, batch_size):
 @unit_of_work
 def import_journal(path: Path, batch_size: int) -> JournalPlan:
     """Check the whole bundle, then post it batch by batch; committed once, before the statistics refresh."""
-    plan = importer.check_journal(path)
-    click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
-                 file=path.name, entries=plan.entries, lines=plan.lines))
-    with Progress(plan.entries, _("Ghi sổ")) as advance:
-        importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
+    with importer.cyclic_gc_paused():
+        plan = importer.check_journal(path)
+        click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
+                     file=path.name, entries=plan.entries, lines=plan.lines))
+        with Progress(plan.entries, _("Ghi sổ")) as advance:
+            importer.post_journal(plan, batch_size=batch_size, on_batch=advance)
     return plan
 
 

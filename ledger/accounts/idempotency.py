@@ -3,8 +3,8 @@
 
 The key row is inserted in the same database transaction as the posting. On PostgreSQL a second
 request with the same key blocks on the unique index until the first commits, then reads the
-stored answer; on SQLite BEGIN IMMEDIATE serialises them anyway. Inside one group commit the second
-finds the first's row in the same transaction and replays its stored answer at once.
+stored answer; on SQLite BEGIN IMMEDIATE serialises them anyway. A key sent twice into one group commit
+runs the second after the group has committed, so it replays the first's answer.
 """
 import contextlib
 import functools
@@ -13,10 +13,11 @@ import json
 import secrets
 
 from flask import Response, g, make_response, redirect, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ledger.accounts.models import IdempotencyRecord
 from ledger.accounts.posting import dialect_insert
+from ledger.core import group_commit
 from ledger.core.edge import committed_together
 from ledger.core.errors import IdempotencyMismatch, ValidationFailed
 from ledger.core.i18n import _
@@ -33,8 +34,7 @@ def request_fingerprint() -> str:
 def claim(key: str, fingerprint: str, mismatch_message=None) -> IdempotencyRecord | None:
     """Reserve the key, or return the record of the first request that used it."""
     user_id = getattr(g.get("user"), "id", None)
-    stmt = dialect_insert(IdempotencyRecord).values(key=key, request_hash=fingerprint, user_id=user_id)
-    if db.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]).returning(IdempotencyRecord.key)).first():
+    if group_commit.batched(reserve_keys, {"key": key, "request_hash": fingerprint, "user_id": user_id}):
         return None
     record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == key))
     # Another user's key is a mismatch too: replaying would hand them a response they may not read.
@@ -51,9 +51,22 @@ def replay(record: IdempotencyRecord) -> Response:
     return response
 
 
+def reserve_keys(rows: list[dict]) -> list[bool]:
+    """Insert the keys (one statement for a group commit's members); for each, whether it was new."""
+    stmt = dialect_insert(IdempotencyRecord).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    new = set(db.session.scalars(stmt.returning(IdempotencyRecord.key)))
+    return [row["key"] in new for row in rows]
+
+
 def store(key: str, status_code: int, body) -> None:
-    db.session.execute(IdempotencyRecord.__table__.update().where(IdempotencyRecord.key == key)
-                       .values(status_code=status_code, response=body))
+    group_commit.batched(store_answers, {"answered_key": key, "status_code": status_code, "response": body})
+
+
+def store_answers(answers: list[dict]) -> list[None]:
+    """Each key's first answer, kept for its replays: one executemany for a group commit's members."""
+    table = IdempotencyRecord.__table__
+    db.session.execute(table.update().where(table.c.key == bindparam("answered_key")), answers)
+    return [None] * len(answers)
 
 
 def money_post(view):
@@ -63,7 +76,7 @@ def money_post(view):
         key = request.headers.get("Idempotency-Key")
         if key is not None and not (0 < len(key.strip()) <= 200):
             raise ValidationFailed(_("Idempotency-Key phải có từ 1 đến 200 ký tự."), field="Idempotency-Key")
-        return committed_together(lambda: replayed_or_run(view, key, args, kwargs), order=unit_in_path())
+        return committed_together(lambda: replayed_or_run(view, key, args, kwargs), order=unit_in_path(), key=key)
     return wrapper
 
 
@@ -113,7 +126,8 @@ def form_post(view):
         if not 0 < len(key) <= 200:
             raise ValidationFailed(_("Biểu mẫu thiếu mã chống gửi trùng; xin tải lại trang rồi nhập lại."),
                                    field=FORM_FIELD)
-        return committed_together(lambda: form_replayed_or_run(view, key, args, kwargs), order=unit_in_path())
+        return committed_together(lambda: form_replayed_or_run(view, key, args, kwargs), order=unit_in_path(),
+                                  key=key)
     return wrapper
 
 

@@ -150,6 +150,11 @@ class JournalChecker:
         self.start: dict[tuple, int] = {}  # the kept balances read for the check, unlocked
         self.loaded: set[str] = set()
         self.latest = ledger.latest_date(vn_today())
+        # The (fund, account) pairs where a debit spends an endowment's principal: the rule asked once per
+        # pair of the (small) chart rather than once per line.
+        self.principal = {(fund, account) for fund, (_path, kind, _pooled) in books.funds.items()
+                          for account, found in books.accounts.items()
+                          if ledger.spends_principal(kind, found.type, 1)}
 
     def fail(self, number: int, message: str) -> None:
         self.problems.append(_("Dòng %(row)s: ", row=number) + message)
@@ -231,9 +236,9 @@ class JournalChecker:
             return self.fail(number, _("sổ của đơn vị %(unit)s đã khóa đến hết ngày %(through)s; không thể ghi ngày "
                                        "%(date)s.", unit=unit_code, through=closed_through.strftime("%d/%m/%Y"),
                                        date=on.strftime("%d/%m/%Y")))
+        principal = self.principal
         for line in lines:
-            if ledger.spends_principal(self.books.funds[line.fund][1], self.books.accounts[line.account].type,
-                                       line.debit):
+            if line.debit and (line.fund, line.account) in principal:
                 return self.fail(number, _("không được chi từ vốn gốc của quỹ %(fund)s.", fund=line.fund))
         self.check_no_negative(number, unit_code, lines)
 

@@ -11,6 +11,7 @@ chart cache, the units' state and the largest kept balance are re-read in one qu
 counters answer with RETURNING, and what was written comes back as attached objects, not re-read.
 """
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +33,7 @@ from ledger.accounts.models import (
     Transaction,
     VoucherCounter,
 )
-from ledger.core import money
+from ledger.core import group_commit, money
 from ledger.core.audit import AuditEvent
 from ledger.core.dates import month_start, vn_today
 from ledger.core.db import is_postgres, utcnow
@@ -40,6 +41,7 @@ from ledger.core.errors import (
     EndowmentPrincipal,
     InsufficientFunds,
     InvalidState,
+    LedgerError,
     PeriodClosed,
     Unbalanced,
     UnbalancedFund,
@@ -97,31 +99,87 @@ def post_batch(drafts: list[TransactionDraft], *, by=None) -> list[int]:
 
 def post_drafts(drafts: list[TransactionDraft], *, by=None) -> list[Transaction]:
     """Post every transaction of the batch or none; returns them in order, each with its entries, as
-    persistent objects of the session built from the rows written (no query reads them back)."""
-    entries = [entry for draft in drafts for entry in draft.entries]
+    persistent objects of the session built from the rows written (no query reads them back).
+
+    In a group commit (core/group_commit.py) the leader posts this request's drafts with the other
+    members' in one `post_requests` call and hands back this request's own transactions."""
+    return group_commit.batched(post_requests, (drafts, by))
+
+
+def post_requests(requests: list[tuple[list[TransactionDraft], object]]) -> list[list[Transaction]]:
+    """Post the drafts of one or more requests, each (drafts, by), as one batch: every request's rules are
+    checked on its own, in order, so a refusal is that request's own error — raised as it is for a lone
+    request, as group_commit.MemberRefused(index) when several share the batch — and nothing is written
+    unless all pass. Then numbers, chains, kept balances and audit rows are written once for all of them.
+    Returns each request's transactions."""
+    own_entries = [[entry for draft in drafts for entry in draft.entries] for drafts, _by in requests]
+    checked = []
+    for index, entries in enumerate(own_entries):
+        with refusal_of(index, len(requests)):
+            checked.append(check_request(entries))
+    drafts = [draft for request_drafts, _by in requests for draft in request_drafts]
+    users = [getattr(by, "id", None) for request_drafts, by in requests for _draft in request_drafts]
+    entries = [entry for each in own_entries for entry in each]
+    resolved = checked[0] if len(requests) == 1 else resolve_codes(entries)
+    unit_ids = sorted({entry.unit.id for entry in entries})
+    heads = lock_units(unit_ids)
+    largest_stored, ids = recheck_units([], unit_ids, draw=(len(drafts), len(entries)))
+    keyed = [line_keys(entry, resolved) for entry in entries]
+    check_requests_under_lock(own_entries, keyed, unit_ids, resolved)
+    moves = movements(entries, keyed)
+    check_ceiling(moves, unit_ids, resolved, largest_stored)
+    numbers = assign_numbers(entries)
+    tx_of_entry = entry_transaction_indexes(drafts)
+    chained = chain_entries(entries, numbers, heads, None, ids.entries, [ids.transactions[i] for i in tx_of_entry],
+                            ids.now)
+    rows = [(*row[:-1], users[i]) for row, i in zip(chained, tx_of_entry, strict=True)]  # posted_by: each request's
+    with bulk.one_statement():
+        write_transactions(drafts, users, ids)
+        bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, rows)
+        insert_lines(entries, keyed, ids.entries)
+        add_to_balances(moves, guarded=guarded_ids(resolved))
+        save_heads(heads)
+        record_posted(drafts, ids.transactions, users)
+    posted = iter(attach_posted(drafts, entries, ids, rows, users))
+    return [[next(posted) for _draft in request_drafts] for request_drafts, _by in requests]
+
+
+def check_request(entries: list[EntryDraft]) -> _Resolved:
+    """One request's rules that need no lock: codes known, and each entry's own rules."""
     if not entries:
         raise ValidationFailed(_("Giao dịch không có bút toán nào."))
     resolved = resolve_codes(entries)
     for entry in entries:
         check_entry(entry, resolved)
-    unit_ids = sorted({entry.unit.id for entry in entries})
-    heads = lock_units(unit_ids)
-    largest_stored, ids = recheck_units(entries, unit_ids, draw=(len(drafts), len(entries)))
-    keyed = [line_keys(entry, resolved) for entry in entries]
-    check_no_negative(entries, keyed, unit_ids, resolved)
-    moves = movements(entries, keyed)
-    check_ceiling(moves, unit_ids, resolved, largest_stored)
-    numbers = assign_numbers(entries)
-    rows = chain_entries(entries, numbers, heads, by, ids.entries,
-                         [ids.transactions[i] for i in entry_transaction_indexes(drafts)], ids.now)
-    with bulk.one_statement():
-        insert_transactions(drafts, by, ids)
-        bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, rows)
-        insert_lines(entries, keyed, ids.entries)
-        add_to_balances(moves, guarded={a.id for a in resolved.accounts.values() if a.is_no_negative})
-        save_heads(heads)
-        record_posted(drafts, ids.transactions, by)
-    return attach_posted(drafts, entries, ids, rows, by)
+    return resolved
+
+
+def check_requests_under_lock(own_entries, keyed, unit_ids, resolved) -> None:
+    """Each request's rules against the locked books, in order: open periods, then no overdraft with the
+    requests before it applied (the first refusal ends the batch)."""
+    for index, entries in enumerate(own_entries):
+        with refusal_of(index, len(own_entries)):
+            for entry in entries:
+                check_books_open(entry.unit, entry.dated_on)
+    running = guarded_balances([entry for entries in own_entries for entry in entries], keyed, unit_ids, resolved)
+    if running is None:
+        return
+    start = 0
+    for index, entries in enumerate(own_entries):
+        with refusal_of(index, len(own_entries)):
+            fold_no_negative(entries, keyed[start:start + len(entries)], running, resolved)
+        start += len(entries)
+
+
+@contextmanager
+def refusal_of(index: int, requests: int):
+    """A refusal raised inside, as is for a lone request, or naming request `index` of several."""
+    try:
+        yield
+    except LedgerError as exc:
+        if requests == 1:
+            raise
+        raise group_commit.MemberRefused(index) from exc
 
 
 @dataclass
@@ -151,13 +209,14 @@ def drawn_ids(values, transactions: int, entries: int) -> NewIds:
                   list(range(values[1] + 1, values[1] + 1 + entries)), utcnow())
 
 
-def attach_posted(drafts, entries, ids: NewIds, rows, by) -> list[Transaction]:
+def attach_posted(drafts, entries, ids: NewIds, rows, users: list) -> list[Transaction]:
     """The transactions and entries just written, as persistent objects of the session: callers read
-    numbers, ids and hashes from them without a query (nothing reverses a fresh entry yet)."""
+    numbers, ids and hashes from them without a query (nothing reverses a fresh entry yet).
+    `users`: the id of who posted each draft."""
     built = []
-    for draft, tx_id in zip(drafts, ids.transactions, strict=True):
+    for draft, tx_id, user_id in zip(drafts, ids.transactions, users, strict=True):
         tx = persistent(Transaction(id=tx_id, kind=draft.kind, memo=draft.memo, created_at=ids.now,
-                                    created_by_id=getattr(by, "id", None)))
+                                    created_by_id=user_id))
         set_committed_value(tx, "entries", [])
         built.append(tx)
     for entry, row, tx_index in zip(entries, rows, entry_transaction_indexes(drafts), strict=True):
@@ -175,13 +234,14 @@ def persistent(obj):
     return obj
 
 
-def record_posted(drafts, transaction_ids, by) -> None:
-    """One audit row per transaction (Invariant 11), written like audit.record would, in one statement."""
-    at, user_id = utcnow(), getattr(by, "id", None)
+def record_posted(drafts, transaction_ids, users: list) -> None:
+    """One audit row per transaction (Invariant 11), written like audit.record would, in one statement;
+    `users`: the id of who posted each."""
+    at = utcnow()
     bulk.insert_rows(AuditEvent.__table__, AUDIT_COLUMNS, [
         (at, user_id, "transaction.post", "transaction", str(tx_id),
          {"kind": draft.kind, "entries": [e.unit.code for e in draft.entries]})
-        for tx_id, draft in zip(transaction_ids, drafts)])
+        for tx_id, draft, user_id in zip(transaction_ids, drafts, users, strict=True)])
 
 
 def entry_transaction_indexes(drafts):
@@ -312,18 +372,30 @@ def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
 
 def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
     """Apply the batch entry by entry to the locked balances; refuse the first overdraft (Invariant 5)."""
-    guarded = {a.id for a in resolved.accounts.values() if a.is_no_negative}
+    running = guarded_balances(entries, keyed, unit_ids, resolved)
+    if running is not None:
+        fold_no_negative(entries, keyed, running, resolved)
+
+
+def guarded_balances(entries, keyed, unit_ids, resolved) -> dict | None:
+    """The units' no-negative kept balances, locked, by key; None when the batch cannot take one down."""
+    guarded = guarded_ids(resolved)
     # Only a credit can take a guarded balance down: a batch that only adds to them (receipts) reads nothing.
     if not any(key[1] in guarded and line.credit for entry, keys in zip(entries, keyed)
                for line, key in zip(entry.lines, keys)):
-        return
+        return None
     rows = db.session.execute(
         select(Balance.unit_id, Balance.account_id, Balance.fund_id, Balance.cp_unit_id,
                Balance.debit_total - Balance.credit_total)
         .where(Balance.unit_id.in_(unit_ids), Balance.is_no_negative.is_(True))
         .order_by(Balance.unit_id, Balance.account_id, Balance.fund_id, Balance.cp_unit_id)
         .with_for_update()).all()
-    running = {tuple(row[:4]): row[4] for row in rows}
+    return {tuple(row[:4]): row[4] for row in rows}
+
+
+def fold_no_negative(entries, keyed, running: dict, resolved) -> None:
+    """Apply the entries one by one to `running` (updated in place); refuse the first overdraft."""
+    guarded = guarded_ids(resolved)
     for entry, keys in zip(entries, keyed):
         moved = [(line, key) for line, key in zip(entry.lines, keys) if key[1] in guarded]
         after, overdrawn = ledger.fold_no_negative(running, [(key, line.debit, line.credit) for line, key in moved])
@@ -334,6 +406,10 @@ def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
             raise InsufficientFunds(account=f"{account.code} {account.name}", fund=fund.code,
                                     available=money.format_vnd(max(available, 0)))
         running.update(after)
+
+
+def guarded_ids(resolved: _Resolved) -> set[int]:
+    return {a.id for a in resolved.accounts.values() if a.is_no_negative}
 
 
 def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
@@ -358,12 +434,16 @@ def assign_numbers(entries: list[EntryDraft]) -> list[tuple[int, int]]:
     return numbers
 
 
-def insert_transactions(drafts, by, ids: NewIds | None = None) -> list[int]:
-    ids = ids or NewIds(bulk.new_ids(Transaction.__table__, len(drafts)), [], utcnow())
-    user_id = getattr(by, "id", None)
-    bulk.insert_rows(Transaction.__table__, ("id", "kind", "memo", "created_at", "created_by_id"),
-                     [(tx_id, d.kind, d.memo, ids.now, user_id) for tx_id, d in zip(ids.transactions, drafts)])
+def insert_transactions(drafts, by) -> list[int]:
+    ids = NewIds(bulk.new_ids(Transaction.__table__, len(drafts)), [], utcnow())
+    write_transactions(drafts, [getattr(by, "id", None)] * len(drafts), ids)
     return ids.transactions
+
+
+def write_transactions(drafts, users: list, ids: NewIds) -> None:
+    bulk.insert_rows(Transaction.__table__, ("id", "kind", "memo", "created_at", "created_by_id"),
+                     [(tx_id, d.kind, d.memo, ids.now, user_id) for tx_id, d, user_id in zip(ids.transactions, drafts,
+                                                                                             users, strict=True)])
 
 
 def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids, posted_at=None) -> list[tuple]:
@@ -494,7 +574,7 @@ def post_anchor(unit: Unit, anchor: tuple[str, int, str], *, memo: str, by=None)
     bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS,
                      chain_entries(draft.entries, numbers, heads, by, entry_ids, transaction_ids))
     save_heads(heads)
-    record_posted([draft], transaction_ids, by)
+    record_posted([draft], transaction_ids, [getattr(by, "id", None)])
     return entry_ids[0]
 
 

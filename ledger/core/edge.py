@@ -53,22 +53,23 @@ def committed(work: Callable):
     return result
 
 
-def committed_together(work: Callable, *, order: str = ""):
+def committed_together(work: Callable, *, order: str = "", key: str | None = None):
     """Commit `work` (it writes and answers, never commits) once, as `committed` does: grouped with the
     requests that arrive at the same moment when the process groups commits, else alone. `order` sorts
-    the members of a group (the unit they post to) so that they take locks in one order."""
+    the members of a group (the unit they post to) so that they take locks in one order; `key`, the
+    request's Idempotency-Key, keeps a repeated request out of the group its first sending is in."""
     def solo():
         return retrying(lambda: committed(work))
     committer = group_commit.committer()
     if committer is None:
         return solo()
-    return committer.submit(group_commit.Member(work=work, solo=solo, refused=is_refusal, order=order))
+    return committer.submit(group_commit.Member(work=work, solo=solo, refused=is_refusal, order=order, key=key))
 
 
 def start_over() -> None:
     """Drop what a refused request has done so far, so the page that shows the problem reads the books
     as they were (the unit of work rolls back at the end anyway; this is for what is rendered before it).
-    In a group commit, only this request's savepoint: the others' work stays."""
+    In a group commit, the request leaves the group and runs again alone: the others' work stays."""
     if not group_commit.restart_member():
         db.session.rollback()
 

@@ -1,43 +1,48 @@
-"""Group commit: money POSTs that reach one process at the same moment share one transaction and one COMMIT.
+"""Group commit: money POSTs that reach one process at the same moment are posted as one batch, in one
+transaction with one COMMIT.
 
 Why: a receipt's own statements are cheap next to what each transaction costs on its own — BEGIN, the
-COMMIT's WAL flush, and holding the unit's chain-head and counter locks across the round trips of
-BEGIN and COMMIT while the next receipt of the same unit (or of the fund's owner unit) waits. Posting
-the queued requests in one transaction pays that once for the group.
+COMMIT's WAL flush, the chain-head lock, the units re-read, the voucher counters and the posting's write
+statement, and holding the unit's locks across those round trips while the next receipt of the same unit
+waits. A group pays them once: the leader posts every member's drafts with one `posting.post_requests`
+call (one lock statement, one counter upsert, one statement of writes for the whole group).
 
 How (leader/follower, as PostgreSQL groups its own WAL flushes): a request submits its unit of work.
 When no group is running in the process, the request leads at once — alone, so a lone request takes
-exactly today's path: its work, then COMMIT, no savepoint, no wait. Requests arriving while a group
-runs queue up. When the leader has committed, it answers its group and hands the lead to the first
-queued request, which takes everything queued by then as the next group. There is no timer: a group is
-whatever arrived while the previous COMMIT ran.
+exactly today's path: its work, then COMMIT, no wait. Requests arriving while a group runs queue up.
+When the leader has committed, it answers its group and hands the lead to the first queued request,
+which takes everything queued by then as the next group. There is no timer: a group is whatever arrived
+while the previous COMMIT ran.
 
-In a group, the leader runs each member's work
-- with the member's own contexts (`request`, `g`, headers): the member's `contextvars` copy, through
-  `Context.run`;
+In a group, the leader runs each member's work in a greenlet of its own thread
+- with the member's own contexts (`request`, `g`, headers): the greenlet runs in the member's
+  `contextvars` copy;
 - on the leader's database session: `db.session` is scoped by `extensions.session_scope`, which the
   leader points at its own session inside the member's context;
-- inside a SAVEPOINT, so a member that raises (overdraft, closed period, validation) or answers with an
-  error page is rolled back alone and its exception or page goes back to its own thread; the rest post;
 - in order of the unit code in the URL, so two leaders in two processes take units' locks in one order.
+A member's work runs until it writes something the group shares (`batched`: its Idempotency-Key, its
+drafts, its new rows, its answer): it then waits until every member has either ended or is waiting too;
+the leader writes what the waiting members hand it, one call per kind (the postings of all: one
+`post_requests`), and resumes each with its own result, and so on until every member has answered.
+Then one COMMIT.
 
-Then one COMMIT. A member that PostgreSQL picks as a deadlock victim (or fails to serialize) is rolled
-back to its savepoint and runs again alone after the group, in its own thread on its own session,
-exactly as without group commit. Anything that spoils the group as a whole (the COMMIT failing, a
-member ending the transaction itself) sends every member back to run alone that way; answers computed
-in a group that did not commit are thrown away, so nothing is lost or doubled. Objects a member loaded on its
-own session before submitting (`g.user`, `g.token`) are merged into the leader's session for the
-member's work (no SQL) and put back after it; a follower ends its own (read-only) transaction while it
-waits, so waiting requests hold no pooled connection.
+A member that fails in any way in a group — raises (a refusal, a deadlock), answers with an error page,
+or is refused by the books in the shared posting (a closed period, an overdraft: MemberRefused names it)
+— is taken out: the group's transaction is rolled back, the member runs again alone after the group, in
+its own thread on its own session, exactly as without group commit (its answer is the one it gets alone),
+and the rest run again as a group. A refusal thus costs its group one rollback, and nothing of a refused
+request is kept. A request whose Idempotency-Key another member of the group already carries runs alone
+after the group, so it replays the first one's committed answer. Anything that spoils the group as a whole
+(the COMMIT failing, a refusal no member can be named for, a member ending the transaction itself) sends
+every member back to run alone; answers computed in a group that did not commit are thrown away, so
+nothing is lost or doubled. Objects a member loaded on its own session before submitting (`g.user`,
+`g.token`) are merged into the leader's session for the member's work (no SQL) and put back after it;
+a follower ends its own (read-only) transaction while it waits, so waiting requests hold no pooled
+connection.
 
 Off unless LEDGER_GROUP_COMMIT=1, and always off on SQLite (it takes its write lock when a request first
-reads, BEGIN IMMEDIATE, so a waiting follower would hold the lock its leader needs). Why off: measured on
-the 2-core bench machine (bench/RESULTS.md, "Group commit"), grouping gains nothing over HTTP and loses
-~45% of receipts/s in one process today. A COMMIT costs ~3 ms there, but a receipt still makes ~30 round
-trips; alone, the threads of a process overlap their waits on PostgreSQL, while a leader makes its
-members' round trips one after the other. It pays once a member's own statements are few (issue 13
-item 2) or, better, once the leader posts its members' drafts through one `post_batch` (set-based
-statements for the group) instead of running each view's work in turn.
+reads, BEGIN IMMEDIATE, so a waiting follower would hold the lock its leader needs). Measured on the
+2-core bench machine in bench/RESULTS.md, "Group commit".
 """
 import contextvars
 import os
@@ -47,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g
+from greenlet import getcurrent, greenlet
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstanceState
@@ -68,9 +74,9 @@ class Member:
     solo: Callable[[], Any]
     refused: Callable[[Any], bool]
     order: str = ""
+    key: str | None = None  # the request's Idempotency-Key: one member per key in a group
     context: contextvars.Context = field(default_factory=contextvars.copy_context)
     done: threading.Event = field(default_factory=threading.Event)
-    savepoint: Any = None
     result: Any = None
     error: BaseException | None = None
     alone: bool = False  # not committed in a group: run `solo` in the member's own thread
@@ -109,8 +115,10 @@ class GroupCommitter:
         if self._running:
             # Likely to wait: give the connection back first (before queueing, so no leader reads this
             # session's objects meanwhile). It has only read who is signed in, and a pool held by waiting
-            # followers would leave none for the requests still to come.
-            db.session.rollback()
+            # followers would leave none for the requests still to come. Closing the transaction, unlike a
+            # rollback, leaves what it loaded unexpired: the leader merges the user and its grants as they
+            # are, instead of reading them again.
+            release_connection(db.session())
         with self._lock:
             self._queue.append(member)
             member.leads = not self._running
@@ -152,13 +160,17 @@ class GroupCommitter:
     def _together(self, group: list[Member]) -> None:
         session = db.session()
         scope = current_scope()  # the leader's own session, in whose transaction every member runs
-        if session.get_transaction() is None:
-            session.begin()
+        batch = one_per_key(sorted(group, key=lambda m: m.order))
         try:
-            for member in sorted(group, key=lambda m: m.order):
-                if not run_in_savepoint(member, session, scope):
-                    raise _Spoiled()
-            session.commit()
+            while batch:
+                if session.get_transaction() is None:
+                    session.begin()
+                failed = run_batch(batch, session, scope)
+                if not failed:
+                    session.commit()
+                    break
+                session.rollback()  # the failed member runs alone after the group, the others again together
+                batch = [member for member in batch if member not in failed]
         except BaseException as exc:
             self._send_back(group, session)
             if not isinstance(exc, Exception):  # an interrupt is the process's, not the group's
@@ -188,27 +200,125 @@ class _Spoiled(Exception):
     """A member ended the group's transaction (or left it unusable): the group cannot commit."""
 
 
-def run_in_savepoint(member: Member, session, scope: int) -> bool:
-    """The member's work in its own contexts on the leader's session, inside a SAVEPOINT.
+class MemberRefused(Exception):
+    """Raised by a shared posting of several members' requests: request `index` was refused by the books
+    (the refusal itself is the cause). Its member is taken out of the group and runs alone."""
 
-    Its exception is kept for its own thread; a deadlock in it sends it back to run alone after the
-    group. False when the member ended the group's transaction itself (a stray commit or rollback)."""
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+class _RunAlone(BaseException):
+    """Unwinds a member's work in a group: it will run again alone (BaseException: views catch Exception)."""
+
+
+_FAILED = object()  # what a member's greenlet returns when its work failed or was refused
+
+
+@dataclass
+class _Ask:
+    """A member waiting on a shared write: `function` is called once with every waiting member's `request`."""
+    function: Callable[[list], list]
+    request: Any
+
+
+def one_per_key(members: list[Member]) -> list[Member]:
+    """The members to run together; a later member with a key an earlier one carries runs alone after the
+    group (it replays the first one's answer once that is committed)."""
+    seen: set[str] = set()
+    batch = []
+    for member in members:
+        member.alone = member.key is not None and member.key in seen
+        if not member.alone:
+            batch.append(member)
+            seen.add(member.key)
+    return batch
+
+
+def run_batch(batch: list[Member], session, scope: int) -> list[Member]:
+    """Run the members' work together, their shared writes made once per round; return the members that
+    failed (none: the group may commit). A failed member is marked to run alone; the others' greenlets end."""
     root = session.get_transaction()
-    member.savepoint = session.begin_nested()
+    runners = {member: member_greenlet(member, scope) for member in batch}
+    resume: dict[Member, tuple] = {}
     try:
-        member.result = member.context.run(_as_member, member, scope)
-    except DBAPIError as exc:
-        member.alone = is_retryable(exc)
-        member.error = None if member.alone else exc
-    except Exception as exc:  # handed back to the member's own thread, raised there
-        member.error = exc
-    if session.get_transaction() is not root:
-        return False
-    if member.error is not None or member.alone or member.refused(member.result):
-        member.savepoint.rollback()  # also after a failed flush or statement: back to the SAVEPOINT
-    else:
-        member.savepoint.commit()
-    return True
+        while runners:
+            asks: dict[Member, _Ask] = {}
+            for member, runner in list(runners.items()):
+                outcome = runner.switch(*resume.get(member, ()))
+                if session.get_transaction() is not root:
+                    raise _Spoiled()
+                if not runner.dead:
+                    asks[member] = outcome
+                    continue
+                del runners[member]
+                if outcome is _FAILED:
+                    return fail(member)
+                member.result = outcome
+            resume = {}
+            for function in dict.fromkeys(ask.function for ask in asks.values()):
+                waiting = [member for member, ask in asks.items() if ask.function is function]
+                try:
+                    answers = function([asks[member].request for member in waiting])
+                except MemberRefused as refused:
+                    return fail(waiting[refused.index])
+                except Exception:
+                    if len(waiting) > 1:
+                        raise  # no member to name: the whole group runs alone
+                    return fail(waiting[0])  # a lone request's refusal is its own
+                resume.update((member, (answer,)) for member, answer in zip(waiting, answers, strict=True))
+        return []
+    finally:
+        for runner in runners.values():
+            runner.throw()  # GreenletExit: the member's work unwinds (its `finally` blocks run), nothing answers
+
+
+def fail(member: Member) -> list[Member]:
+    member.alone, member.result, member.error = True, None, None
+    return [member]
+
+
+def member_greenlet(member: Member, scope: int) -> greenlet:
+    runner = greenlet(lambda: member_outcome(member, scope))
+    runner.gr_context = member.context
+    return runner
+
+
+def member_outcome(member: Member, scope: int):
+    """In the member's greenlet: its answer, or _FAILED when it raised or was refused (it will run alone)."""
+    try:
+        result = _as_member(member, scope)
+    except (Exception, _RunAlone):
+        return _FAILED
+    return _FAILED if member.refused(result) else result
+
+
+def batched(function: Callable[[list], list], request):
+    """`function([request])[0]`; in a member of a group, what the leader's one call `function([...])` over
+    every member waiting here with the same function gave this member. The leader calls it once every
+    member has ended or is waiting, so the members' writes of one kind go in one statement: postings
+    (posting.post_requests), keys claimed and answers stored (accounts/idempotency.py), new rows (flush)."""
+    if _member.get() is None:
+        return function([request])[0]
+    return getcurrent().parent.switch(_Ask(function, request))
+
+
+def flush() -> None:
+    """db.session.flush(), shared by the members of a group that reach it together (their new rows of a
+    table go in one INSERT)."""
+    batched(flush_once, None)
+
+
+def flush_once(requests: list) -> list:
+    db.session.flush()
+    return [None] * len(requests)
+
+
+def release_connection(session) -> None:
+    transaction = session.get_transaction()
+    if transaction is not None:
+        transaction.close()
 
 
 def is_retryable(exc: DBAPIError) -> bool:
@@ -247,14 +357,12 @@ def _on_another_session(value, session) -> bool:
 
 
 def restart_member() -> bool:
-    """Forget what this member of a group has written so far (a refused form about to be shown again):
-    its savepoint only, never the group's transaction. False when not running in a group."""
-    member = _member.get()
-    if member is None:
+    """Forget what this request has written so far (a refused form about to be shown again). In a group
+    the request leaves it and runs again alone, where its refusal is shown from its own session; False
+    when not running in a group."""
+    if _member.get() is None:
         return False
-    member.savepoint.rollback()
-    member.savepoint = db.session.begin_nested()
-    return True
+    raise _RunAlone()
 
 
 def committer() -> GroupCommitter | None:

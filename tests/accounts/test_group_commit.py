@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 from flask import jsonify
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from ledger.accounts import verify
 from ledger.accounts.models import Entry, IdempotencyRecord
@@ -142,8 +142,9 @@ def hold_the_lead(app, committer_):
     return release, holder
 
 
-def in_one_group(app, count: int, send_one):
-    """Send `count` requests from threads while the lead is held; release it once all have queued."""
+def in_one_group(app, count: int, send_one, on_release=lambda: None):
+    """Send `count` requests from threads while the lead is held; release it once all have queued
+    (calling `on_release` first: what happens after it is the group's work)."""
     committer_ = committer(app)
     release, holder = hold_the_lead(app, committer_)
     with ThreadPoolExecutor(max_workers=count) as pool:
@@ -153,6 +154,7 @@ def in_one_group(app, count: int, send_one):
             time.sleep(0.01)
         assert len(committer_._queue) == count, "the requests did not all queue"
         grouped, members = committer_.stats.grouped, committer_.stats.members_grouped
+        on_release()
         release.set()
         answers = [future.result() for future in futures]
     holder.join(timeout=10)
@@ -258,4 +260,39 @@ def test_a_refused_form_in_a_group_forgets_only_its_own_writes(app, books, page_
     assert db.session.get(IdempotencyRecord, "form-nhom-1") is None
     again = page.post(f"/units/{CLOSED[0]}/receipts/new", data=form("2026-03-10"))
     assert again.status_code == 303, again.text
+    books_are_clean(app)
+
+
+def test_a_group_writes_its_members_rows_of_one_kind_in_one_statement(app, books):
+    """Six receipts (six new donors) to six units in one group: one statement for the keys, the donors, the
+    posting's locks, counters and writes, the receipts, the audit rows and the stored answers, one COMMIT;
+    each request still gets its own voucher, its own receipt and its own answer."""
+    treasurer, _approver = books
+    for i in range(6):  # alone, to fill this process's caches of the six units first
+        warm = send(app, treasurer, f"/units/{UNITS[i]}/receipts", receipt("2026-03-09"), key=f"am-{i}")
+        assert warm.status_code == 201
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(" ".join(sql.split()))
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", lambda _conn: seen.append("COMMIT"))
+    try:
+        answers = in_one_group(app, 6, lambda i: send(app, treasurer, f"/units/{UNITS[i]}/receipts", {
+            **receipt("2026-03-10", 60_000 + i), "donor": {"name": f"Nhà hảo tâm số {i}", "kind": "individual"}},
+            key=f"chung-{i}"), on_release=seen.clear)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    assert [answer.status_code for answer in answers] == [201] * 6
+    assert [answer.json["amount"] for answer in answers] == [60_000 + i for i in range(6)]
+    assert [answer.json["donor"]["name"] for answer in answers] == [f"Nhà hảo tâm số {i}" for i in range(6)]
+    assert {answer.json["number"] for answer in answers} == {"PT-2026-000002"}  # each unit's own second receipt
+    listing = "\n".join(seen)
+    for start in ("INSERT INTO idempotency_records", "INSERT INTO donors", "SELECT chain_heads.unit_id",
+                  "INSERT INTO voucher_counters", "WITH w0 AS (INSERT INTO transactions", "INSERT INTO receipts",
+                  "UPDATE idempotency_records", "COMMIT"):
+        assert sum(sql.startswith(start) for sql in seen) == 1, (start, listing)
+    # Sent one after the other, the six take 12 statements each here (72); together, 12 in all.
+    assert len(seen) <= 14, listing
+    numbers_are_gapless()
     books_are_clean(app)
