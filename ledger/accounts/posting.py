@@ -370,13 +370,6 @@ def line_keys(entry: EntryDraft, resolved: _Resolved) -> list[tuple]:
              ids["unit", line.counterparty_unit] if line.counterparty_unit else 0) for line in entry.lines]
 
 
-def check_no_negative(entries, keyed, unit_ids, resolved) -> None:
-    """Apply the batch entry by entry to the locked balances; refuse the first overdraft (Invariant 5)."""
-    running = guarded_balances(entries, keyed, unit_ids, resolved)
-    if running is not None:
-        fold_no_negative(entries, keyed, running, resolved)
-
-
 def guarded_balances(entries, keyed, unit_ids, resolved) -> dict | None:
     """The units' no-negative kept balances, locked, by key; None when the batch cannot take one down."""
     guarded = guarded_ids(resolved)
@@ -394,7 +387,7 @@ def guarded_balances(entries, keyed, unit_ids, resolved) -> dict | None:
 
 
 def fold_no_negative(entries, keyed, running: dict, resolved) -> None:
-    """Apply the entries one by one to `running` (updated in place); refuse the first overdraft."""
+    """Apply the entries one by one to `running` (updated in place); refuse the first overdraft (Invariant 5)."""
     guarded = guarded_ids(resolved)
     for entry, keys in zip(entries, keyed):
         moved = [(line, key) for line, key in zip(entry.lines, keys) if key[1] in guarded]

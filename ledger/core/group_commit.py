@@ -98,7 +98,7 @@ class Stats:
     grouped: int = 0  # commits of a group of two or more
     members_grouped: int = 0
     largest: int = 1
-    alone_again: int = 0  # members sent back to run alone (deadlock, or a group that could not commit)
+    alone_again: int = 0  # members sent back to run alone (refused, failed, or in a group that could not commit)
 
 
 class GroupCommitter:
