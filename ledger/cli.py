@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
 
 from ledger import create_app
+from ledger.core.collector import cyclic_gc_paused
 from ledger.core.errors import LedgerError
 
 # click writes its own headings and the --help line in English (its gettext domain has no Vietnamese catalog).
@@ -59,22 +60,12 @@ class LedgerGroup(FlaskGroup):
 
 
 def make_app(*_args, **_kwargs):
-    return built_uncollected(create_app)
-
-
-def built_uncollected(build):
-    """The command's app, built with Python's cycle collector off, its objects then frozen out of later
-    collections. Building it makes hundreds of thousands of objects (modules, classes, mappers) that live as
-    long as the process and no garbage worth collecting; each collection meanwhile walked them all again:
-    about an eighth of the start-up's CPU."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return build()
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    """The command's app, built with the cycle collector paused, its objects then frozen out of later
+    collections (they live as long as the process): about an eighth of the start-up's CPU."""
+    with cyclic_gc_paused():
+        app = create_app()
+    gc.freeze()
+    return app
 
 
 cli = LedgerGroup(create_app=make_app, help="Sổ sách Quỹ khuyến học, khuyến tài.")

@@ -7,6 +7,7 @@ import click
 
 from ledger.accounts import balances, importer, verify
 from ledger.accounts.journal_checks import JournalPlan
+from ledger.core.collector import cyclic_gc_paused
 from ledger.core.edge import unit_of_work
 from ledger.core.errors import LedgerError
 from ledger.core.i18n import _
@@ -82,7 +83,7 @@ def import_journal_command(path, batch_size):
 @unit_of_work
 def import_journal(path: Path, batch_size: int) -> JournalPlan:
     """Check the whole bundle, then post it batch by batch; committed once, before the statistics refresh."""
-    with importer.cyclic_gc_paused():
+    with cyclic_gc_paused():  # about a fifth of the command's CPU otherwise
         plan = importer.check_journal(path)
         click.echo(_("Đã kiểm tra %(file)s: %(entries)s bút toán, %(lines)s dòng, không có lỗi.",
                      file=path.name, entries=plan.entries, lines=plan.lines))

@@ -5,7 +5,6 @@ written with posting's set-based writers (numbers, hash chain, COPY, kept balanc
 caller's one database transaction: the file goes in whole or not at all.
 """
 import csv
-import gc
 import hashlib
 from contextlib import contextmanager
 from operator import itemgetter
@@ -51,24 +50,6 @@ class ImportRefused(ValidationFailed):
         if len(problems) > MAX_PROBLEMS:
             self.problems.append(_("… và %(count)s lỗi khác.", count=len(problems) - MAX_PROBLEMS))
         super().__init__("\n".join(self.problems))
-
-
-@contextmanager
-def cyclic_gc_paused():
-    """Python's cycle collector off while a file is checked and written, then on again as it was.
-
-    The import holds the whole file as compact tuples and lists (hundreds of thousands at 100,000 entries)
-    that make no reference cycles, and every collection the collector starts while they pile up walks all
-    of them again: about a fifth of the command's CPU for nothing. Memory is still freed by reference
-    counting; the few cycles made meanwhile (ORM bookkeeping) wait for the collector's next run.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def check_journal(path: Path) -> JournalPlan:
@@ -185,7 +166,7 @@ def write_journal(plan: JournalPlan, by, batch_size: int, on_batch) -> None:
     numbers = posting.assign_numbers(entries)
     transaction_ids = posting.insert_transactions(drafts, by)
     entry_ids = bulk.new_ids(Entry.__table__, len(entries))
-    rows = posting.chain_entries(entries, numbers, heads, by, entry_ids,
+    rows = posting.chain_entries(entries, numbers, heads, [getattr(by, "id", None)] * len(entries), entry_ids,
                                  [transaction_ids[i] for i in posting.entry_transaction_indexes(drafts)])
     for start in range(0, len(entries), batch_size):
         part = slice(start, start + batch_size)

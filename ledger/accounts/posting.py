@@ -125,14 +125,13 @@ def post_requests(requests: list[tuple[list[TransactionDraft], object]]) -> list
     heads = lock_units(unit_ids)
     largest_stored, ids = recheck_units([], unit_ids, draw=(len(drafts), len(entries)))
     keyed = [line_keys(entry, resolved) for entry in entries]
-    check_requests_under_lock(own_entries, keyed, unit_ids, resolved)
+    check_requests_under_lock(own_entries, entries, keyed, unit_ids, resolved)
     moves = movements(entries, keyed)
     check_ceiling(moves, unit_ids, resolved, largest_stored)
     numbers = assign_numbers(entries)
     tx_of_entry = entry_transaction_indexes(drafts)
-    chained = chain_entries(entries, numbers, heads, None, ids.entries, [ids.transactions[i] for i in tx_of_entry],
-                            ids.now)
-    rows = [(*row[:-1], users[i]) for row, i in zip(chained, tx_of_entry, strict=True)]  # posted_by: each request's
+    rows = chain_entries(entries, numbers, heads, [users[i] for i in tx_of_entry], ids.entries,
+                         [ids.transactions[i] for i in tx_of_entry], ids.now)
     with bulk.one_statement():
         write_transactions(drafts, users, ids)
         bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS, rows)
@@ -154,21 +153,21 @@ def check_request(entries: list[EntryDraft]) -> _Resolved:
     return resolved
 
 
-def check_requests_under_lock(own_entries, keyed, unit_ids, resolved) -> None:
+def check_requests_under_lock(own_entries, entries, keyed, unit_ids, resolved) -> None:
     """Each request's rules against the locked books, in order: open periods, then no overdraft with the
     requests before it applied (the first refusal ends the batch)."""
-    for index, entries in enumerate(own_entries):
+    for index, own in enumerate(own_entries):
         with refusal_of(index, len(own_entries)):
-            for entry in entries:
+            for entry in own:
                 check_books_open(entry.unit, entry.dated_on)
-    running = guarded_balances([entry for entries in own_entries for entry in entries], keyed, unit_ids, resolved)
+    running = guarded_balances(entries, keyed, unit_ids, resolved)
     if running is None:
         return
     start = 0
-    for index, entries in enumerate(own_entries):
+    for index, own in enumerate(own_entries):
         with refusal_of(index, len(own_entries)):
-            fold_no_negative(entries, keyed[start:start + len(entries)], running, resolved)
-        start += len(entries)
+            fold_no_negative(own, keyed[start:start + len(own)], running, resolved)
+        start += len(own)
 
 
 @contextmanager
@@ -439,14 +438,15 @@ def write_transactions(drafts, users: list, ids: NewIds) -> None:
                                                                                              users, strict=True)])
 
 
-def chain_entries(entries, numbers, heads, by, entry_ids, transaction_ids, posted_at=None) -> list[tuple]:
-    """Entry rows (ENTRY_COLUMNS) with numbers and hashes, each unit's chain extended in batch order (Invariant 10)."""
+def chain_entries(entries, numbers, heads, user_ids, entry_ids, transaction_ids, posted_at=None) -> list[tuple]:
+    """Entry rows (ENTRY_COLUMNS) with numbers and hashes, each unit's chain extended in batch order (Invariant 10).
+    `user_ids`: who posted each entry."""
     if posted_at is None:
         # The transaction's own clock: PostgreSQL's trigger accepts new lines only for entries posted now().
         posted_at = db.session.scalar(select(func.now())) if is_postgres(db.session) else utcnow()
-    user_id = getattr(by, "id", None)
     rows = []
-    for entry, (year, seq), entry_id, tx_id in zip(entries, numbers, entry_ids, transaction_ids):
+    for entry, (year, seq), entry_id, tx_id, user_id in zip(entries, numbers, entry_ids, transaction_ids, user_ids,
+                                                             strict=True):
         unit_id = entry.unit.id
         head = heads[unit_id]
         number = ledger.voucher_number(entry.voucher_type, year, seq)
@@ -560,14 +560,15 @@ def post_anchor(unit: Unit, anchor: tuple[str, int, str], *, memo: str, by=None)
     Returns the entry's id.
     """
     draft = TransactionDraft([EntryDraft(unit, vn_today(), [], memo=memo, anchor=anchor)], kind="anchor", memo=memo)
+    user_id = getattr(by, "id", None)
     heads = lock_units([unit.id])
     numbers = assign_numbers(draft.entries)
     transaction_ids = insert_transactions([draft], by)
     entry_ids = bulk.new_ids(Entry.__table__, 1)
     bulk.insert_rows(Entry.__table__, ENTRY_COLUMNS,
-                     chain_entries(draft.entries, numbers, heads, by, entry_ids, transaction_ids))
+                     chain_entries(draft.entries, numbers, heads, [user_id], entry_ids, transaction_ids))
     save_heads(heads)
-    record_posted([draft], transaction_ids, [getattr(by, "id", None)])
+    record_posted([draft], transaction_ids, [user_id])
     return entry_ids[0]
 
 

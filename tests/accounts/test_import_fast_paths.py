@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from ledger.accounts import importer
 from ledger.accounts.models import Entry
 from ledger.cli import cli
+from ledger.core.collector import cyclic_gc_paused
 from tests.accounts.test_import import (  # noqa: F401  (bundle, small_bundle: the import tests' fixtures)
     append_entry,
     bundle,
@@ -50,7 +51,7 @@ def test_the_cycle_collector_is_on_again_after_an_import_even_a_refused_one(app,
 def test_a_paused_collector_stays_paused_for_whoever_paused_it():
     gc.disable()
     try:
-        with importer.cyclic_gc_paused():
+        with cyclic_gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
