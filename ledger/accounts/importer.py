@@ -28,6 +28,7 @@ from ledger.accounts.models import (
 from ledger.accounts.posting import EntryDraft, TransactionDraft
 from ledger.core import audit, spreadsheets
 from ledger.core.audit import AuditEvent
+from ledger.core.dates import VN
 from ledger.core.errors import Duplicate, LedgerError, ValidationFailed
 from ledger.core.i18n import _
 from ledger.extensions import db
@@ -81,7 +82,7 @@ def refuse_repeat(plan: JournalPlan) -> None:
                                                          AuditEvent.object_id == plan.digest).limit(1))
     if seen is not None:
         raise Duplicate(_("Tệp %(name)s (cùng nội dung) đã được nhập lúc %(at)s; không nhập lại.",
-                          name=plan.path.name, at=seen.strftime("%d/%m/%Y %H:%M")))
+                          name=plan.path.name, at=seen.astimezone(VN).strftime("%d/%m/%Y %H:%M")))
 
 
 def csv_rows(path: Path, columns: tuple[str, ...]):

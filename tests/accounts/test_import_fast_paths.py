@@ -69,3 +69,18 @@ def test_sqlite_keeps_its_own_page_cache_once_the_journal_is_written(app, bundle
     before = cache_size()
     importer.post_journal(importer.check_journal(bundle))
     assert cache_size() == before and count(Entry) == 300
+
+
+def test_a_file_imported_again_is_refused_naming_when_in_vietnam_time(app, bundle):
+    from sqlalchemy import select
+
+    from ledger.core.audit import AuditEvent
+    from ledger.core.dates import VN
+    from ledger.extensions import db
+
+    assert run(app, "import-journal", str(bundle)).exit_code == 0
+    again = run(app, "import-journal", str(bundle))
+    at = db.session.scalar(select(AuditEvent.at).where(AuditEvent.action == "journal.import"))
+    assert again.exit_code != 0
+    assert f"đã được nhập lúc {at.astimezone(VN):%d/%m/%Y %H:%M}; không nhập lại" in again.output, again.output
+    assert at.astimezone(VN).utcoffset().total_seconds() == 7 * 3600
